@@ -1,0 +1,50 @@
+"""The application factory: `flask --app app run` and `gunicorn 'app:create_app()'` both use it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import commands
+import config
+import db
+import i18n
+from web import errors, security
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Mikhak app: config, database, extensions, schemas, blueprints and back office."""
+    app = Flask(__name__, instance_path=os.environ.get("MIKHAK_INSTANCE") or None,
+                instance_relative_config=True)
+    app.config.from_mapping(config.from_environment(config.defaults(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    config.check_production(app.config)
+    config.finalize(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    commands.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Attach the feature blueprints."""
+    from web.main import bp as main_bp
+
+    app.register_blueprint(main_bp)

@@ -1,0 +1,75 @@
+"""Languages: Persian (default, right-to-left) and English; locale choice and template filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, get_locale
+
+import jalali
+from persian import to_persian_digits
+
+babel = Babel()
+RTL_LANGUAGES = {"fa"}
+
+
+def select_locale() -> str:
+    """Pick the language: the visitor's choice in the session, else the default (Persian)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang") if request else None
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """Return the active language code ('fa' or 'en')."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def text_direction() -> str:
+    """Return 'rtl' or 'ltr' for the active language."""
+    return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
+
+
+def localized_digits(value: object) -> str:
+    """Write numbers in the reader's digits: Persian digits in Persian."""
+    text = "" if value is None else str(value)
+    return to_persian_digits(text) if current_language() == "fa" else text
+
+
+def format_date(value: dt.date | None) -> str:
+    """Show a date in the reader's calendar: Jalali in Persian, Gregorian in English."""
+    return jalali.format_date(value, current_language())
+
+
+def format_datetime(value: dt.datetime | None, tz: str | None = None) -> str:
+    """Show a UTC timestamp as date and time in ``tz`` (default UTC) in the reader's calendar."""
+    if value is None:
+        return ""
+
+    local = value.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz or "UTC"))
+    language = current_language()
+    separator = "، " if language == "fa" else ", "
+    return jalali.format_date(local.date(), language) + separator + localized_digits(local.strftime("%H:%M"))
+
+
+def bilingual(value: object) -> str:
+    """Pick the active language from a {'fa': …, 'en': …} mapping or an object with .get(locale)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return value.get(current_language()) or value.get("fa") or ""
+    getter = getattr(value, "get", None)
+    return getter(current_language()) if getter else str(value)
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Babel and the template helpers."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        digits=localized_digits, jdate=format_date, jdatetime=format_datetime, bi=bilingual,
+    )
+    app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction)

@@ -1,0 +1,316 @@
+"""Peewee models: offices, people, sessions, drafts, requests, documents, mail, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import peewee as pw
+
+from db import database
+
+
+def utcnow() -> dt.datetime:
+    """Return the current UTC time without tzinfo (stored as UTC everywhere)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class JSONField(pw.TextField):
+    """JSON stored as text, portable across SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(pw.Model):
+    """Base of every table."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """The database's schema version, written by `flask db upgrade`."""
+
+    version = pw.IntegerField()
+    applied_at = pw.DateTimeField(default=utcnow)
+
+
+class Office(BaseModel):
+    """A consular office (embassy section or consulate) with its calendar settings."""
+
+    code = pw.CharField(max_length=40, unique=True)
+    name_fa = pw.CharField(max_length=200)
+    name_en = pw.CharField(max_length=200)
+    country = pw.CharField(max_length=2, index=True)
+    city_fa = pw.CharField(max_length=120, default="")
+    city_en = pw.CharField(max_length=120, default="")
+    address_fa = pw.TextField(default="")
+    address_en = pw.TextField(default="")
+    email = pw.CharField(max_length=254, default="")
+    phone = pw.CharField(max_length=40, default="")
+    timezone = pw.CharField(max_length=64, default="UTC")
+    serves_countries = JSONField(default=list)
+    slot_minutes = pw.IntegerField(default=20)
+    slot_capacity = pw.IntegerField(default=2)
+    opening_hours = JSONField(default=dict)
+    active = pw.BooleanField(default=True)
+
+    def name(self, locale: str) -> str:
+        """Return the office name in the given language."""
+        return self.name_fa if locale == "fa" else self.name_en
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.code})"
+
+
+class Applicant(BaseModel):
+    """A citizen abroad, identified by national code and bound to one email address."""
+
+    national_code = pw.CharField(max_length=10, unique=True)
+    email = pw.CharField(max_length=254)
+    created_at = pw.DateTimeField(default=utcnow)
+    activated_at = pw.DateTimeField(null=True)
+    profile = JSONField(default=dict)
+    profile_version = pw.CharField(max_length=32, default="")
+    last_sign_in_at = pw.DateTimeField(null=True)
+    locale = pw.CharField(max_length=5, default="fa")
+
+    @property
+    def is_activated(self) -> bool:
+        """Return whether registration was confirmed."""
+        return self.activated_at is not None
+
+    def display_name(self) -> str:
+        """Return the registered name, or the national code before registration."""
+        profile = self.profile or {}
+        name = " ".join(filter(None, [profile.get("first_name"), profile.get("last_name")]))
+        return name or self.national_code
+
+
+class ProfileRevision(BaseModel):
+    """Every confirmed version of an applicant's registration details."""
+
+    applicant = pw.ForeignKeyField(Applicant, backref="profile_revisions", on_delete="CASCADE")
+    profile = JSONField()
+    schema_version = pw.CharField(max_length=32)
+    confirmed_at = pw.DateTimeField(default=utcnow)
+
+
+class Staff(BaseModel):
+    """A back-office user: password plus TOTP second factor, scoped to an office unless admin."""
+
+    email = pw.CharField(max_length=254, unique=True)
+    name = pw.CharField(max_length=200, default="")
+    password_hash = pw.CharField(max_length=255)
+    totp_secret = pw.CharField(max_length=64, default="")
+    totp_confirmed = pw.BooleanField(default=False)
+    totp_last_step = pw.BigIntegerField(default=0)
+    role = pw.CharField(max_length=20, default="officer")
+    office = pw.ForeignKeyField(Office, null=True, backref="staff", on_delete="SET NULL")
+    active = pw.BooleanField(default=True)
+    failed_sign_ins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    @property
+    def is_admin(self) -> bool:
+        """Return whether this staff member sees every office."""
+        return self.role == "admin"
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class UserSession(BaseModel):
+    """A server-side session record, so that sign-out and timeouts revoke the cookie on every host."""
+
+    token_hash = pw.CharField(max_length=64, unique=True)
+    kind = pw.CharField(max_length=10)
+    user_id = pw.IntegerField()
+    created_at = pw.DateTimeField(default=utcnow)
+    last_seen_at = pw.DateTimeField(default=utcnow)
+    revoked_at = pw.DateTimeField(null=True)
+    ip = pw.CharField(max_length=45, default="")
+    user_agent = pw.CharField(max_length=255, default="")
+
+    class Meta:
+        indexes = ((("kind", "user_id"), False),)
+
+
+class OtpChallenge(BaseModel):
+    """An emailed one-time password: only its keyed hash is stored."""
+
+    attempt_id = pw.CharField(max_length=64, unique=True)
+    national_code = pw.CharField(max_length=10, index=True)
+    email = pw.CharField(max_length=254)
+    code_hmac = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    expires_at = pw.DateTimeField()
+    wrong_entries = pw.IntegerField(default=0)
+    used_at = pw.DateTimeField(null=True)
+    voided_at = pw.DateTimeField(null=True)
+
+
+class RateEvent(BaseModel):
+    """One counted event (an OTP send, a failure, a lookup) for shared sliding-window limits."""
+
+    key = pw.CharField(max_length=120)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("key", "created_at"), False),)
+
+
+class SchemaSnapshot(BaseModel):
+    """A parsed schema as it was at one version, kept so old requests render as submitted."""
+
+    version_key = pw.CharField(max_length=32, unique=True)
+    kind = pw.CharField(max_length=20)
+    schema_id = pw.CharField(max_length=64, index=True)
+    content = JSONField()
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Draft(BaseModel):
+    """A wizard in progress, saved at every step."""
+
+    applicant = pw.ForeignKeyField(Applicant, backref="drafts", on_delete="CASCADE")
+    kind = pw.CharField(max_length=20)
+    schema_id = pw.CharField(max_length=64)
+    version_key = pw.CharField(max_length=32)
+    office = pw.ForeignKeyField(Office, null=True, on_delete="SET NULL")
+    answers = JSONField(default=dict)
+    completed_steps = JSONField(default=list)
+    review_steps = JSONField(default=list)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("applicant", "kind", "schema_id"), False),)
+
+
+class ServiceRequest(BaseModel):
+    """A submitted request for a consular service."""
+
+    tracking_code = pw.CharField(max_length=16, unique=True)
+    applicant = pw.ForeignKeyField(Applicant, backref="requests", on_delete="RESTRICT")
+    service_id = pw.CharField(max_length=64)
+    version_key = pw.CharField(max_length=32)
+    office = pw.ForeignKeyField(Office, backref="requests", on_delete="RESTRICT")
+    status = pw.CharField(max_length=40)
+    answers = JSONField(default=dict)
+    staff_answers = JSONField(default=dict)
+    amend_fields = JSONField(default=list)
+    applicant_name = pw.CharField(max_length=200, default="")
+    national_code = pw.CharField(max_length=10)
+    assigned_to = pw.ForeignKeyField(Staff, null=True, backref="assigned_requests", on_delete="SET NULL")
+    submitted_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+    due_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("office", "status", "submitted_at"), False),
+            (("service_id", "office", "submitted_at"), False),
+            (("office", "submitted_at"), False),
+            (("national_code",), False),
+            (("applicant", "submitted_at"), False),
+        )
+
+
+class RequestAnswerIndex(BaseModel):
+    """Side table of answers a service declares filterable or searchable, for indexed staff lists."""
+
+    request = pw.ForeignKeyField(ServiceRequest, backref="indexed_answers", on_delete="CASCADE")
+    service_id = pw.CharField(max_length=64)
+    key = pw.CharField(max_length=64)
+    value = pw.CharField(max_length=200)
+
+    class Meta:
+        indexes = ((("service_id", "key", "value"), False),)
+
+
+class RequestEvent(BaseModel):
+    """One status change or message on a request's timeline; never overwritten."""
+
+    request = pw.ForeignKeyField(ServiceRequest, backref="events", on_delete="CASCADE")
+    kind = pw.CharField(max_length=20, default="status")
+    from_status = pw.CharField(max_length=40, default="")
+    to_status = pw.CharField(max_length=40, default="")
+    public_note = pw.TextField(default="")
+    internal_note = pw.TextField(default="")
+    actor_type = pw.CharField(max_length=10, default="system")
+    actor_id = pw.IntegerField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("request", "created_at"), False),)
+
+
+class Document(BaseModel):
+    """An uploaded file, attached to a draft while editing and to a request once submitted."""
+
+    applicant = pw.ForeignKeyField(Applicant, backref="documents", on_delete="CASCADE")
+    draft = pw.ForeignKeyField(Draft, null=True, backref="documents", on_delete="SET NULL")
+    request = pw.ForeignKeyField(ServiceRequest, null=True, backref="documents", on_delete="CASCADE")
+    field_id = pw.CharField(max_length=64)
+    storage_key = pw.CharField(max_length=100, unique=True)
+    original_name = pw.CharField(max_length=255, default="")
+    content_type = pw.CharField(max_length=100)
+    size = pw.IntegerField()
+    sha256 = pw.CharField(max_length=64)
+    uploaded_at = pw.DateTimeField(default=utcnow)
+
+
+class StoredBlob(BaseModel):
+    """File content for the database storage backend (several hosts sharing only PostgreSQL)."""
+
+    key = pw.CharField(max_length=100, unique=True)
+    data = pw.BlobField()
+
+
+class MailMessage(BaseModel):
+    """The outbox: written in the same transaction as the action, delivered later with retries."""
+
+    to = pw.CharField(max_length=254)
+    subject = pw.CharField(max_length=255)
+    body_text = pw.TextField()
+    body_html = pw.TextField(default="")
+    attachments = JSONField(default=list)
+    created_at = pw.DateTimeField(default=utcnow)
+    status = pw.CharField(max_length=10, default="pending")
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+    last_error = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False),)
+
+
+class AuditLog(BaseModel):
+    """Append-only record of security-relevant events and every staff action."""
+
+    at = pw.DateTimeField(default=utcnow, index=True)
+    actor_type = pw.CharField(max_length=10)
+    actor_id = pw.IntegerField(null=True)
+    actor_label = pw.CharField(max_length=254, default="")
+    action = pw.CharField(max_length=60, index=True)
+    object_type = pw.CharField(max_length=40, default="")
+    object_id = pw.CharField(max_length=64, default="")
+    office_id = pw.IntegerField(null=True, index=True)
+    ip = pw.CharField(max_length=45, default="")
+    request_id = pw.CharField(max_length=32, default="")
+    details = JSONField(default=dict)
+
+
+ALL_MODELS = [
+    SchemaVersion, Office, Applicant, ProfileRevision, Staff, UserSession, OtpChallenge, RateEvent,
+    SchemaSnapshot, Draft, ServiceRequest, RequestAnswerIndex, RequestEvent, Document, StoredBlob,
+    MailMessage, AuditLog,
+]

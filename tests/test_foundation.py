@@ -1,0 +1,125 @@
+"""The foundation: factory, configuration, database set-up, health check, home page."""
+
+from __future__ import annotations
+
+import pytest
+
+import migrations
+from app import create_app
+from config import DEV_SECRET_KEY
+from db import database
+from models import Office, SchemaVersion
+
+
+def test_home_page_names_the_product_in_persian_by_default(client):
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="fa" dir="rtl">' in page
+    assert "میخک" in page
+    assert "ورود به سامانه" in page
+
+
+def test_language_switch_returns_to_the_same_page(client):
+    response = client.get("/lang/en?next=/healthz")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/healthz"
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in page
+    assert "Mikhak" in page and "Sign in" in page
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.get("/lang/en", query_string={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_healthz_reports_database_up(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "up"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(test_config):
+    test_config["DATABASE_URL"] = "postgresql://postgres@127.0.0.1:1/nothing"
+    response = create_app(test_config).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "down"
+
+
+def test_pages_answer_503_page_not_stack_trace_when_database_down(test_config, tmp_path):
+    test_config["DATABASE_URL"] = "postgresql://postgres@127.0.0.1:1/nothing"
+    app = create_app(test_config)
+
+    @app.get("/needs-db")
+    def needs_db():
+        return str(Office.select().count())
+
+    response = app.test_client().get("/needs-db")
+    assert response.status_code == 503
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_security_headers_on_every_page(client):
+    headers = client.get("/").headers
+    assert "object-src 'none'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_unknown_page_is_a_localized_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "صفحه پیدا نشد" in response.get_data(as_text=True)
+
+
+def test_production_refuses_development_secret_key(test_config):
+    test_config.update(MIKHAK_ENV="production", SECRET_KEY=DEV_SECRET_KEY, MAIL_BACKEND="smtp")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(test_config)
+
+
+def test_production_sets_secure_cookies_and_hsts(test_config):
+    test_config.update(MIKHAK_ENV="production", SECRET_KEY="x" * 40, MAIL_BACKEND="smtp")
+    app = create_app(test_config)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert "max-age=31536000" in app.test_client().get("/healthz").headers["Strict-Transport-Security"]
+
+
+def test_environment_overrides_configuration(monkeypatch, tmp_path):
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert app.config["MAIL_PORT"] == 2525
+    assert app.config["MAIL_USE_TLS"] is True
+
+
+def test_db_upgrade_twice_is_a_no_op(app, runner):
+    first = runner.invoke(args=["db", "upgrade"])
+    second = runner.invoke(args=["db", "upgrade"])
+    assert "nothing to do" in first.output and "nothing to do" in second.output
+    with app.app_context():
+        assert SchemaVersion.select().count() == 1
+        assert migrations.current_version() == migrations.LATEST
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    with app.app_context():
+        pragma = {name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+                  for name in ("journal_mode", "foreign_keys", "busy_timeout")}
+    assert pragma["journal_mode"] == "wal"
+    assert pragma["foreign_keys"] == 1
+    assert pragma["busy_timeout"] >= 5000
+
+
+def test_demo_load_creates_offices_and_admin_once(app, runner):
+    first = runner.invoke(args=["demo", "load"])
+    second = runner.invoke(args=["demo", "load"])
+    assert "admin@mikhak.example" in first.output and "password" in first.output
+    assert first.exit_code == 0 and second.exit_code == 0
+    with app.app_context():
+        assert Office.select().count() == 5

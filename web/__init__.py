@@ -1,0 +1,1 @@
+"""Cross-cutting web pieces: home and health pages, security headers, error pages."""

@@ -1,0 +1,63 @@
+"""Error pages: localized, no stack traces, an incident id the user can quote."""
+
+from __future__ import annotations
+
+import logging
+
+import peewee
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from web.security import request_id
+
+log = logging.getLogger("mikhak.errors")
+
+
+def _page(status: int, title: str, message: str):
+    """Render the shared error page."""
+    return render_template("error.html", status=status, title=title, message=message,
+                           incident=request_id()), status
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for HTTP errors, CSRF failures, database outages and crashes."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _page(400, _("The form has expired"),
+                     _("For your security the form expired. Go back, reload the page and try again; "
+                       "what you typed on earlier steps is saved."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        titles = {
+            400: _("Bad request"), 403: _("Not allowed"), 404: _("Page not found"),
+            405: _("Not allowed"), 413: _("The upload is too large"), 429: _("Too many attempts"),
+        }
+        messages = {
+            404: _("The page you asked for does not exist or is not yours to see."),
+            413: _("The files you sent are larger than allowed (20 MB per submission)."),
+            429: _("Please wait a little and try again."),
+        }
+        code = exc.code or 500
+        if code >= 500:
+            return server_error(exc)
+        return _page(code, titles.get(code, _("Error")), messages.get(code, _("The request could not be handled.")))
+
+    @app.errorhandler(peewee.OperationalError)
+    @app.errorhandler(peewee.InterfaceError)
+    def database_down(exc: Exception):
+        log.error("database unavailable (incident %s): %s", request_id(), exc)
+        return _page(503, _("Service temporarily unavailable"),
+                     _("The service is temporarily unavailable. Please try again in a few minutes."))
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        if isinstance(exc, HTTPException) and not isinstance(exc, InternalServerError):
+            return http_error(exc)
+        log.exception("unhandled error (incident %s)", request_id())
+        return _page(500, _("Something went wrong"),
+                     _("An unexpected error happened. Nothing you saved was lost. "
+                       "If it happens again, quote the incident number below."))

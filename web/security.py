@@ -1,0 +1,47 @@
+"""Security headers and a request id on every response."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, request
+from werkzeug.wrappers import Response
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def request_id() -> str:
+    """Return this request's id (taken from X-Request-ID when it is sane, otherwise generated)."""
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if incoming.isalnum() and len(incoming) <= 32 else secrets.token_hex(8)
+    return g.request_id
+
+
+def client_ip() -> str:
+    """Return the client's address (the proxy's X-Forwarded-For is trusted only through ProxyFix)."""
+    return request.remote_addr or ""
+
+
+def add_headers(response: Response) -> Response:
+    """Set CSP, nosniff, referrer policy, framing and (in production) HSTS."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Request-ID", request_id())
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the headers hook; HSTS only when the app runs in production behind HTTPS."""
+    app.after_request(add_headers)
+    if app.config["MIKHAK_ENV"] == "production":
+        @app.after_request
+        def add_hsts(response: Response) -> Response:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            return response
