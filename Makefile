@@ -29,11 +29,17 @@ run: $(VENV)/.runtime translations
 	@echo "Mikhak: http://$(HOST):$(PORT)  (dev inbox: http://$(HOST):$(PORT)/dev/inbox, back office: http://$(HOST):$(PORT)/admin/)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev translations
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the end-to-end tests"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: $(VENV)/.dev translations $(CHROMIUM)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-e2e: $(VENV)/.dev translations
-	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+e2e: $(VENV)/.dev translations $(CHROMIUM)
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

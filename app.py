@@ -14,7 +14,7 @@ import commands
 import config
 import db
 import i18n
-from web import errors, security
+from web import errors, form_helpers, security
 
 csrf = CSRFProtect()
 
@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    form_helpers.init_app(app)
     commands.init_app(app)
     _register_blueprints(app)
     return app

@@ -1,0 +1,167 @@
+"""End-to-end fixtures: the real app served by a subprocess, a real SMTP capture, headless Chromium."""
+
+from __future__ import annotations
+
+import email
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from email.message import Message
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as an end-to-end test."""
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """Messages received by the test's SMTP server."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+    def wait_for(self, to: str, subject_part: str = "", timeout: float = 15) -> Message:
+        """Return the newest message to ``to`` whose subject contains ``subject_part``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in reversed(self.messages):
+                if to in message["To"] and subject_part in str(message["Subject"]):
+                    return message
+            time.sleep(0.1)
+        raise AssertionError(f"no e-mail to {to} with {subject_part!r}; got {[m['Subject'] for m in self.messages]}")
+
+    @staticmethod
+    def text(message: Message) -> str:
+        """Return the plain-text part of a message."""
+        part = message.get_body(preferencelist=("plain",))
+        return part.get_content() if part else ""
+
+
+@pytest.fixture(scope="session")
+def smtp_inbox():
+    """A real SMTP server (aiosmtpd) on a free loopback port."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
+
+
+def e2e_database_url() -> str:
+    """Return a fresh database for the served app: SQLite by default, a new PostgreSQL database in PG runs."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return ""
+    import psycopg2
+
+    base, _, name = url.rpartition("/")
+    e2e_name = f"{name}_e2e"
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{e2e_name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{e2e_name}"')
+    connection.close()
+    return f"{base}/{e2e_name}"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox):
+    """Serve the app with `flask run` in a subprocess on a fresh database, as `make run` does."""
+    instance = tmp_path_factory.mktemp("instance")
+    port = free_port()
+    env = {
+        **os.environ,
+        "MIKHAK_INSTANCE": str(instance),
+        "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_inbox.port),
+        "MAIL_SEND_INLINE": "true", "PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
+    env["DATABASE_URL"] = e2e_database_url() or f"sqlite:///{instance / 'mikhak.db'}"
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([*flask, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = open(instance / "server.log", "wb")  # noqa: SIM115 (closed at teardown)
+    server = subprocess.Popen([*flask, "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 (loopback only)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        raise RuntimeError((instance / "server.log").read_text())
+    yield {"url": base, "instance": instance, "env": env}
+    server.terminate()
+    server.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make e2e`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page_factory(browser, live_server):
+    """Open pages in fresh browser contexts at a given viewport."""
+    contexts = []
+
+    def open_page(viewport: dict | None = None):
+        context = browser.new_context(viewport=viewport or DESKTOP, base_url=live_server["url"])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under docs/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

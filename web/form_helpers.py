@@ -1,0 +1,87 @@
+"""Template helpers that render any WTForms form (schema-generated or hand-written) the same way."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from flask import Flask
+from markupsafe import Markup
+from wtforms import fields as wf
+
+from i18n import localized_digits
+
+_KIND_BY_CLASS: tuple[tuple[type, str], ...] = (
+    (wf.HiddenField, "hidden"),
+    (wf.RadioField, "choices"),
+    (wf.SelectMultipleField, "checks"),
+    (wf.BooleanField, "boolean"),
+    (wf.FieldList, "group"),
+    (wf.MultipleFileField, "file"),
+    (wf.FileField, "file"),
+)
+
+
+def field_kind(field: wf.Field) -> str:
+    """Return how a field is laid out: text, choices, checks, boolean, date, group, file, notice, hidden."""
+    declared = getattr(field, "mikhak_kind", None)
+    if declared:
+        return declared
+    for cls, kind in _KIND_BY_CLASS:
+        if isinstance(field, cls):
+            if kind == "checks" and not _renders_checkboxes(field):
+                return "text"
+            return kind
+    return "text"
+
+
+def _renders_checkboxes(field: wf.Field) -> bool:
+    """Return whether a multiple-select field is shown as a list of check boxes."""
+    return getattr(field.widget, "prefix_label", None) is not None or "ListWidget" in type(field.widget).__name__
+
+
+def flat_errors(errors: Iterable | dict) -> list[str]:
+    """Flatten WTForms errors (lists, or dicts of lists for nested forms) into messages."""
+    if isinstance(errors, dict):
+        return [message for value in errors.values() for message in flat_errors(value)]
+    messages: list[str] = []
+    for item in errors or []:
+        if isinstance(item, (list, tuple, dict)):
+            messages.extend(flat_errors(item))
+        elif item:
+            messages.append(str(item))
+    return messages
+
+
+def first_input_id(field: wf.Field) -> str:
+    """Return the id of the first focusable input of a field, for error-summary links."""
+    kind = field_kind(field)
+    if kind in ("choices", "checks"):
+        return f"{field.id}-0"
+    if kind == "date":
+        return getattr(field, "first_input_id", f"{field.id}-day")
+    if kind == "group":
+        return field.id
+    return field.id
+
+
+def field_attributes(field: wf.Field) -> Markup:
+    """Return the data attributes of a field's wrapper (show_if conditions for the front end)."""
+    condition = getattr(field, "show_if", None)
+    if not condition:
+        return Markup("")
+    return Markup('data-show-if="{}"').format(json.dumps(condition, ensure_ascii=False))
+
+
+def group_item_label(field: wf.FieldList, number: int) -> str:
+    """Return the heading of one item of a repeatable group ("Child 2")."""
+    label = getattr(field, "item_label", None) or field.label.text
+    return f"{label} {localized_digits(number)}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers as template globals."""
+    app.jinja_env.globals.update(
+        field_kind=field_kind, flat_errors=flat_errors, first_input_id=first_input_id,
+        field_attributes=field_attributes, group_item_label=group_item_label,
+    )
