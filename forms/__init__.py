@@ -1,0 +1,1 @@
+"""The schema language: YAML schemas → typed specs → checked registry → WTForms classes."""

@@ -1,0 +1,193 @@
+"""The one converter: step spec → WTForms form class (cached per version), answers ↔ form data, display rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
+
+from forms import conditions
+from forms.fields import field_type
+from forms.spec import FieldSpec, Step, Wizard
+from forms.wtf import GroupField, UploadField
+
+StoreFile = Callable[[str, FileStorage], str]
+_CLASSES: dict[tuple, type] = {}
+
+
+class StepFormMixin:
+    """Behaviour shared by generated forms: context answers, condition-aware validation, answers out."""
+
+    spec: ClassVar[Wizard]
+    step: ClassVar[Step | None]
+    field_specs: ClassVar[tuple[FieldSpec, ...]]
+
+    def __init__(self, *args: Any, answers: Mapping[str, Any] | None = None,
+                 profile: Mapping[str, Any] | None = None, today: dt.date | None = None, **kwargs: Any) -> None:
+        self.answers = dict(answers or {})
+        self.profile = dict(profile or {})
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def current_answers(self) -> dict[str, Any]:
+        """This form's answers as stored JSON (uploads not yet stored are left out)."""
+        found = {}
+        for spec in self.field_specs:
+            if spec.stores:
+                value = field_type(spec.type).to_json(spec, self._fields[spec.id].data)
+                if value is not None:
+                    found[spec.id] = value
+        return found
+
+    def context_answers(self) -> dict[str, Any]:
+        """Answers conditions see: other steps' visible answers overlaid with this form's current ones."""
+        own = {spec.id for spec in self.field_specs}
+        others = {key: value for key, value in self.answers.items() if key not in own}
+        return {**conditions.visible_answers(self.spec, others, self.profile, self.today), **self.current_answers()}
+
+    def hidden_fields(self) -> set[str]:
+        """Ids of this form's fields hidden by their show_if."""
+        shown = {spec.id for spec in conditions.shown_fields(self.field_specs, self.context_answers(), self.profile,
+                                                             self.today)}
+        return {spec.id for spec in self.field_specs if spec.id not in shown}
+
+    def hidden_item_fields(self, group_id: str, item_form: Any) -> set[str]:
+        """Ids of a group item's inner fields hidden by their show_if."""
+        group = next(spec for spec in self.field_specs if spec.id == group_id)
+        item = {inner.id: field_type(inner.type).to_json(inner, item_form[inner.id].data)
+                for inner in group.fields if inner.stores}
+        item = {key: value for key, value in item.items() if value is not None}
+        shown = conditions.item_fields(group, item, self.context_answers(), self.profile, self.today)
+        return {inner.id for inner in group.fields} - {inner.id for inner in shown}
+
+    def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
+        """Validate the fields that are shown; hidden fields are skipped and keep no errors."""
+        hidden = self.hidden_fields()
+        extra = extra_validators or {}
+        success = True
+        for name, bound in self._fields.items():  # type: ignore[attr-defined]
+            if name in hidden:
+                bound.errors = []
+                continue
+            if not bound.validate(self, extra.get(name, ())):
+                success = False
+        return success
+
+
+def _class_name(*parts: str) -> str:
+    """CamelCase class name from ids."""
+    return "".join(part.replace("_", " ").title().replace(" ", "") for part in parts) + "Form"
+
+
+def _build(spec: Wizard, step: Step | None, field_specs: tuple[FieldSpec, ...], base: type, name: str) -> type:
+    """Assemble a form class from field specs."""
+    attrs: dict[str, Any] = {f.id: field_type(f.type).unbound(f) for f in field_specs}
+    attrs.update(spec=spec, step=step, field_specs=field_specs)
+    return type(name, (StepFormMixin, base), attrs)
+
+
+def step_form_class(spec: Wizard, step_id: str, base: type = FlaskForm) -> type:
+    """The applicant form class of one step (staff-only fields left out), built once per version and step."""
+    key = (spec.version_key, spec.kind, step_id, base, "applicant")
+    cls = _CLASSES.get(key)
+    if cls is None:
+        step = spec.step(step_id)
+        specs = tuple(f for f in step.fields if not f.staff_only)
+        cls = _CLASSES[key] = _build(spec, step, specs, base, _class_name(spec.id, step_id))
+    return cls
+
+
+def staff_form_class(spec: Wizard, base: type = FlaskForm) -> type:
+    """The form of the staff-only fields of all steps, for the back office, built once per version."""
+    key = (spec.version_key, spec.kind, None, base, "staff")
+    cls = _CLASSES.get(key)
+    if cls is None:
+        specs = tuple(f for _step, f in spec.iter_fields() if f.staff_only)
+        cls = _CLASSES[key] = _build(spec, None, specs, base, _class_name(spec.id, "staff"))
+    return cls
+
+
+def form_to_answers(form: Any, step: Step | None = None, store_file: StoreFile | None = None) -> dict[str, Any]:
+    """The answers of a validated form as JSON, hidden fields dropped; uploads go through ``store_file``."""
+    field_specs = form.field_specs if step is None else tuple(f for f in step.fields if f.id in form._fields)
+    hidden = form.hidden_fields()
+    answers: dict[str, Any] = {}
+    for spec in field_specs:
+        if not spec.stores or spec.id in hidden:
+            continue
+        bound = form[spec.id]
+        if isinstance(bound, UploadField):
+            value = _file_ids(spec.id, bound, store_file)
+        elif isinstance(bound, GroupField):
+            value = _group_answers(form, spec, bound)
+        else:
+            value = field_type(spec.type).to_json(spec, bound.data)
+        if value is not None:
+            answers[spec.id] = value
+    return answers
+
+
+def _file_ids(field_id: str, bound: UploadField, store_file: StoreFile | None) -> list[str] | None:
+    """Ids of new uploads (stored through ``store_file``), else the ids held before."""
+    uploads = bound.uploads()
+    if not uploads:
+        return bound.stored_ids() or None
+    if store_file is None:
+        raise ValueError(f"field {field_id!r} has uploads: pass store_file to form_to_answers")
+    return [store_file(field_id, upload) for upload in uploads]
+
+
+def _group_answers(form: Any, spec: Any, bound: GroupField) -> list[dict[str, Any]] | None:
+    """Filled items, each without the answers of its hidden inner fields."""
+    items = []
+    for entry in bound.filled_entries():
+        hidden = form.hidden_item_fields(spec.id, entry.form)
+        item = {}
+        for inner in spec.fields:
+            if inner.stores and inner.id not in hidden:
+                value = field_type(inner.type).to_json(inner, entry.form[inner.id].data)
+                if value is not None:
+                    item[inner.id] = value
+        if item:
+            items.append(item)
+    return items or None
+
+
+def answers_to_form_data(step: Step, answers: Mapping[str, Any],
+                         profile: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Form data for ``cls(data=...)`` from stored answers; fields without an answer take their prefill."""
+    data: dict[str, Any] = {}
+    for spec in step.fields:
+        if not spec.stores:
+            continue
+        value = answers.get(spec.id)
+        prefill = getattr(spec, "prefill", None)
+        if value is None and prefill and profile:
+            value = profile.get(prefill)
+        if value is not None:
+            data[spec.id] = field_type(spec.type).from_json(spec, value)
+    return data
+
+
+def display_answers(spec: Wizard, answers: Mapping[str, Any], locale: str,
+                    profile: Mapping[str, Any] | None = None, include_staff: bool = False,
+                    today: dt.date | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(step title, [(label, shown value)]) for the answers that count, in order, for review pages and emails."""
+    seen = conditions.walk(spec, answers, profile, today)
+    rows: list[tuple[str, list[tuple[str, str]]]] = []
+    for step in seen.steps:
+        items = []
+        for field_spec in seen.fields[step.id]:
+            if not field_spec.stores or (field_spec.staff_only and not include_staff):
+                continue
+            value = seen.answers.get(field_spec.id)
+            if value is None:
+                continue
+            shown = field_type(field_spec.type).display(field_spec, value, locale)
+            items.append((field_spec.label.get(locale), shown))
+        if items:
+            rows.append((step.title.get(locale), items))
+    return rows

@@ -1,0 +1,31 @@
+"""Schema errors: one located message, and the exception that carries all of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class SchemaError:
+    """One problem in a schema file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}:{self.col}: {prefix}{self.message}"
+
+
+class SchemaErrors(Exception):
+    """All the errors found while loading schema files."""
+
+    def __init__(self, errors: list[SchemaError]) -> None:
+        self.errors = sorted(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)

@@ -1,0 +1,252 @@
+"""All loaded schemas: load and check every file at once, versions, snapshots, the app hook and `schemas check`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from pydantic import Field, TypeAdapter
+
+from forms.checks import check_document
+from forms.errors import SchemaError, SchemaErrors
+from forms.loader import Document, read_document, validate
+from forms.spec import KINDS, Category, Registration, Service, Wizard, canonical_json
+
+EXTENSION = "mikhak_schemas"
+CATEGORIES = TypeAdapter(Annotated[list[Category], Field(min_length=1)])
+
+
+@dataclass
+class FileResult:
+    """What loading one file produced."""
+
+    path: Path
+    name: str
+    kind: str
+    spec: Any = None
+    errors: list[SchemaError] = field(default_factory=list)
+    warnings: list[SchemaError] = field(default_factory=list)
+    doc: Document | None = None
+
+
+@dataclass
+class Registry:
+    """The registration, categories and services loaded from one schema directory."""
+
+    schema_dir: Path
+    registration: Registration
+    categories: dict[str, Category]
+    services: dict[str, Service]
+    warnings: list[SchemaError] = field(default_factory=list)
+    _snapshots: dict[str, Wizard] = field(default_factory=dict, repr=False)
+
+    def service(self, service_id: str) -> Service:
+        """The service ``service_id`` (KeyError when unknown)."""
+        return self.services[service_id]
+
+    def enabled_services(self) -> list[Service]:
+        """Services offered to applicants, in category/title order."""
+        return [spec for spec in self.services.values() if spec.enabled]
+
+    def catalog(self) -> list[tuple[Category, list[Service]]]:
+        """Enabled services grouped by category, categories in file order, empty ones left out."""
+        groups = [(category, [s for s in self.enabled_services() if s.category == cid])
+                  for cid, category in self.categories.items()]
+        return [(category, specs) for category, specs in groups if specs]
+
+    def snapshot(self, spec: Wizard) -> dict:
+        """The JSON-able snapshot stored once per version key."""
+        return snapshot(spec)
+
+    def spec_from_snapshot(self, kind: str, data: dict) -> Wizard:
+        """Rebuild a spec from its snapshot (cached by version key; the current spec when unchanged)."""
+        key = version_key_of(data)
+        found = self._snapshots.get(key)
+        if found is None:
+            current = [self.registration, *self.services.values()]
+            found = next((s for s in current if s.version_key == key and s.kind == kind), None)
+            found = found or spec_from_snapshot(kind, data)
+            self._snapshots[key] = found
+        return found
+
+
+def snapshot(spec: Wizard) -> dict:
+    """The JSON-able snapshot of ``spec``."""
+    return spec.snapshot()
+
+
+def spec_from_snapshot(kind: str, data: dict) -> Wizard:
+    """Rebuild a 'service' or 'registration' spec from its snapshot."""
+    return KINDS[kind].model_validate(data)
+
+
+def version_key_of(data: dict) -> str:
+    """The version key a snapshot's spec has."""
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:12]
+
+
+def _display(path: Path, schema_dir: Path) -> str:
+    """File name as shown in messages: relative to the schema directory's parent."""
+    try:
+        return str(path.relative_to(schema_dir.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, name: str, kind: str, model: Any, root: Any = None) -> FileResult:
+    """Read and validate one file, recording its errors."""
+    result = FileResult(path, name, kind)
+    try:
+        result.doc = read_document(path, name)
+        result.spec = validate(result.doc, model, root)
+    except SchemaErrors as exc:
+        result.errors.extend(exc.errors)
+    return result
+
+
+def _split(result: FileResult, problems: list[SchemaError]) -> None:
+    """File problems as errors or warnings."""
+    result.errors.extend(p for p in problems if not p.warning)
+    result.warnings.extend(p for p in problems if p.warning)
+
+
+def load_files(schema_dir: Path) -> list[FileResult]:
+    """Load and check categories.yaml, registration.yaml and services/*.yaml, collecting all problems."""
+    schema_dir = Path(schema_dir)
+    categories = _read(schema_dir / "categories.yaml", _display(schema_dir / "categories.yaml", schema_dir),
+                       "categories", CATEGORIES, list[Category])
+    category_ids = None
+    if categories.spec is not None:
+        seen: dict[str, int] = {}
+        for i, category in enumerate(categories.spec):
+            if category.id in seen:
+                categories.errors.append(categories.doc.error(
+                    (i, "id"), f"duplicate category id {category.id!r} (first used on line {seen[category.id]})"))
+            seen.setdefault(category.id, categories.doc.where((i, "id"))[0])
+        category_ids = list(seen)
+    reg_path = schema_dir / "registration.yaml"
+    registration = _read(reg_path, _display(reg_path, schema_dir), "registration", Registration)
+    if registration.spec is not None:
+        _split(registration, check_document(registration.spec, registration.doc))
+    results = [categories, registration]
+    service_files: dict[str, FileResult] = {}
+    for path in sorted((schema_dir / "services").glob("*.yaml")):
+        result = _read(path, _display(path, schema_dir), "service", Service)
+        if result.spec is not None:
+            reg_spec = registration.spec if not registration.errors else None
+            _split(result, check_document(result.spec, result.doc, reg_spec, category_ids))
+            first = service_files.get(result.spec.id)
+            if first is not None:
+                result.errors.append(result.doc.error(("id",), f"service id {result.spec.id!r} is already used by "
+                                                               f"{first.name}"))
+            else:
+                service_files[result.spec.id] = result
+        results.append(result)
+    return results
+
+
+def build_registry(schema_dir: Path, results: list[FileResult]) -> Registry:
+    """Assemble a Registry from error-free results (raises SchemaErrors otherwise)."""
+    errors = [error for result in results for error in result.errors]
+    if errors:
+        raise SchemaErrors(errors)
+    categories = {c.id: c for c in results[0].spec}
+    order = {cid: i for i, cid in enumerate(categories)}
+    services = sorted((r.spec for r in results[2:]),
+                      key=lambda s: (order.get(s.category, len(order)), s.title.en.casefold(), s.id))
+    return Registry(
+        schema_dir=Path(schema_dir),
+        registration=results[1].spec,
+        categories=categories,
+        services={s.id: s for s in services},
+        warnings=[w for r in results for w in r.warnings],
+    )
+
+
+def load_registry(schema_dir: Path) -> Registry:
+    """Load every schema file under ``schema_dir``; raise SchemaErrors listing all errors of all files."""
+    return build_registry(Path(schema_dir), load_files(Path(schema_dir)))
+
+
+def init_app(app: Flask) -> None:
+    """Load the schemas once at start-up (refusing to start on errors) and add `flask schemas check`."""
+    try:
+        registry = load_registry(Path(app.config["SCHEMA_DIR"]))
+    except SchemaErrors as exc:
+        raise RuntimeError(f"the schema files have {len(exc.errors)} error(s):\n{exc}") from exc
+    for warning in registry.warnings:
+        app.logger.warning("%s", warning)
+    app.extensions[EXTENSION] = registry
+    app.cli.add_command(schemas_cli)
+
+
+def current_registry() -> Registry:
+    """The registry of the current Flask app."""
+    return current_app.extensions[EXTENSION]
+
+
+def summary(result: FileResult) -> str:
+    """One line telling what a file holds, or that it has errors."""
+    if result.errors:
+        return f"{result.name}: {len(result.errors)} error(s)"
+    spec = result.spec
+    if result.kind == "categories":
+        return f"{result.name}: ok ({len(spec)} categories)"
+    fields = sum(1 for _s, f in spec.iter_fields() for x in [f, *f.input_fields] if x.stores)
+    what = "registration" if result.kind == "registration" else f"service {spec.id}"
+    if result.kind == "service" and not spec.enabled:
+        what += ", disabled"
+    return f"{result.name}: ok ({what}, {len(spec.steps)} steps, {fields} fields, version {spec.version_key})"
+
+
+def _targets(paths: Iterable[Path], default_dir: Path) -> dict[Path, set[Path] | None]:
+    """Schema directories to load, each with the files asked for (None: all of them)."""
+    targets: dict[Path, set[Path] | None] = {}
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path.is_dir():
+            directory = path.parent if path.name == "services" else path
+            targets[directory] = None
+            continue
+        directory = path.parent.parent if path.parent.name == "services" else path.parent
+        if directory not in targets or targets[directory] is not None:
+            targets.setdefault(directory, set()).add(path)  # type: ignore[union-attr]
+    return targets or {Path(default_dir).resolve(): None}
+
+
+def run_check(paths: Iterable[Path], default_dir: Path) -> int:
+    """Check schema files, print one line per file and every problem; return the exit status."""
+    status = 0
+    for directory, wanted in _targets(paths, default_dir).items():
+        results = load_files(directory)
+        if wanted is not None:
+            missing = wanted - {r.path.resolve() for r in results}
+            for path in sorted(missing):
+                click.echo(f"{path}: not a schema file of {directory} (categories.yaml, registration.yaml or "
+                           "services/*.yaml)")
+                status = 1
+        for result in results:
+            asked = wanted is None or result.path.resolve() in wanted
+            if not asked and not result.errors:
+                continue
+            click.echo(summary(result))
+            for problem in [*result.errors, *result.warnings]:
+                click.echo(str(problem))
+            status = 1 if result.errors else status
+    return status
+
+
+schemas_cli = AppGroup("schemas", help="Schema files: check them.")
+
+
+@schemas_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Check schema files (default: the whole SCHEMA_DIR) and report every error as file:line:col."""
+    click.get_current_context().exit(run_check(paths, Path(current_app.config["SCHEMA_DIR"])))
