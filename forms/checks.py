@@ -194,7 +194,7 @@ class Checker:
                 self.add(ref_path, f"show_if of {owner} uses the staff-only field {ref!r}, which applicants "
                                    "never fill in")
         if target is not None:
-            self.operand(cond, target, ref, (*path, cond.operator or cond.subject))
+            self.operand(cond, target, ref, path)
 
     def profile_field(self, ref: str, path: Path_) -> FieldSpec | None:
         """The registration field a `profile.<id>` reference names."""
@@ -212,7 +212,10 @@ class Checker:
         """Check that the compared value fits the type of the field tested."""
         problem = operand_problem(cond, target)
         if problem:
-            self.add(path, f"condition on {ref!r}: {problem}")
+            about_field = target.type in UNTESTABLE or cond.subject == "age_of" or (
+                cond.operator in COMPARISONS and target.type not in ("number", "date"))
+            key = cond.subject if about_field else cond.operator
+            self.add((*path, key), f"condition on {ref!r}: {problem}")
 
     def check_service(self, spec: Service) -> None:
         """Service-only checks: category, documents, staff presentation, workflow."""
@@ -238,18 +241,18 @@ class Checker:
 
     def check_staff(self, spec: Service, top: dict[str, FieldSpec]) -> None:
         """Check staff columns, filters and search refer to suitable top-level fields."""
-        rules = (("columns", None, "column"), ("filters", FILTERABLE_TYPES, "filter on"),
-                 ("search", SEARCHABLE_TYPES, "search"))
-        for key, allowed, verb in rules:
+        rules = (("columns", None, "column", "show"), ("filters", FILTERABLE_TYPES, "filter", "filter on"),
+                 ("search", SEARCHABLE_TYPES, "search field", "search"))
+        for key, allowed, noun, verb in rules:
             for i, ref in enumerate(getattr(spec.staff, key)):
                 path = ("staff", key, i)
                 target = top.get(ref)
                 if target is None:
-                    self.add(path, f"staff {key} refers to {ref!r}, which is not a field of this service")
+                    self.add(path, f"staff {noun} {ref!r} is not a field of this service")
                 elif not target.stores:
                     self.add(path, f"cannot {verb} {ref!r}: a notice stores nothing")
                 elif allowed is not None and target.type not in allowed:
-                    self.add(path, f"cannot {verb} {ref!r} ({target.type}): {key} accept "
+                    self.add(path, f"cannot {verb} {ref!r} ({target.type}): staff {key} accept "
                                    f"{', '.join(sorted(allowed))} fields")
 
     def check_registration(self) -> None:

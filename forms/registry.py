@@ -236,7 +236,7 @@ def run_check(paths: Iterable[Path], default_dir: Path) -> int:
             if not asked and not result.errors:
                 continue
             click.echo(summary(result))
-            for problem in [*result.errors, *result.warnings]:
+            for problem in sorted([*result.errors, *result.warnings]):
                 click.echo(str(problem))
             status = 1 if result.errors else status
     return status
