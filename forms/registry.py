@@ -194,15 +194,21 @@ def current_registry() -> Registry:
 def summary(result: FileResult) -> str:
     """One line telling what a file holds, or that it has errors."""
     if result.errors:
-        return f"{result.name}: {len(result.errors)} error(s)"
+        return f"{result.name}: {_count(len(result.errors), 'error')}"
     spec = result.spec
     if result.kind == "categories":
-        return f"{result.name}: ok ({len(spec)} categories)"
+        return f"{result.name}: ok ({len(spec)} {'category' if len(spec) == 1 else 'categories'})"
     fields = sum(1 for _s, f in spec.iter_fields() for x in [f, *f.input_fields] if x.stores)
     what = "registration" if result.kind == "registration" else f"service {spec.id}"
     if result.kind == "service" and not spec.enabled:
         what += ", disabled"
-    return f"{result.name}: ok ({what}, {len(spec.steps)} steps, {fields} fields, version {spec.version_key})"
+    return (f"{result.name}: ok ({what}, {_count(len(spec.steps), 'step')}, {_count(fields, 'field')}, "
+            f"version {spec.version_key})")
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 step', '3 steps'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _targets(paths: Iterable[Path], default_dir: Path) -> dict[Path, set[Path] | None]:

@@ -62,11 +62,15 @@ def write_schemas(root: Path, services: dict[str, str] | None = None, registrati
     return schema_dir
 
 
-def service_yaml(fields: str, extra: str = "", service_id: str = "sample") -> str:
-    """A one-step service around the given (dedented) field list."""
-    body = textwrap.indent(dedent(fields), " " * 6)
-    return (f"id: {service_id}\ntitle: {{fa: نمونه, en: Sample}}\ncategory: travel\nsteps:\n"
-            f"  - id: main\n    title: {{fa: اصلی, en: Main}}\n    fields:\n{body}{dedent(extra)}")
+def service_yaml(fields: str | list[tuple[str, str]], extra: str = "", service_id: str = "sample") -> str:
+    """A service with one step `main` around a field list, or with several (step id, fields) steps."""
+    steps = [("main", fields)] if isinstance(fields, str) else fields
+    text = f"id: {service_id}\ntitle: {{fa: نمونه, en: Sample}}\ncategory: travel\nsteps:\n"
+    for step_id, step_fields in steps:
+        title = "{fa: اصلی, en: Main}" if step_id == "main" else f"{{fa: {step_id}, en: {step_id}}}"
+        body = textwrap.indent(dedent(step_fields), " " * 6)
+        text += f"  - id: {step_id}\n    title: {title}\n    fields:\n{body}"
+    return text + dedent(extra)
 
 
 def load_service(tmp_path: Path, fields: str, extra: str = "") -> Registry:
@@ -82,10 +86,12 @@ def errors_of(schema_dir: Path) -> list[str]:
 
 
 @pytest.fixture()
-def forms_app() -> Flask:
-    """A bare Flask app with Babel; the locale comes from ?lang= (default fa); CSRF off."""
+def forms_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """A bare Flask app with Babel and no catalogs (messages stay in English, digits follow the locale);
+    the locale comes from ?lang= (default fa); CSRF off."""
     app = Flask("forms_tests")
-    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True, BABEL_DEFAULT_LOCALE="fa")
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True, BABEL_DEFAULT_LOCALE="fa",
+                      BABEL_TRANSLATION_DIRECTORIES=str(tmp_path_factory.mktemp("no_catalogs")))
     Babel(app, locale_selector=lambda: request.args.get("lang", "fa") if request else "fa")
     return app
 
