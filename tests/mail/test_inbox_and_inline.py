@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
+import threading
+import time
+
 import pytest
+from werkzeug.serving import make_server
 
 from app import create_app
 from db import database
@@ -77,9 +82,11 @@ def action_app(app):
     return app
 
 
-def test_inline_sending_delivers_after_commit(action_app, smtp_server):
+def test_inline_sending_delivers_once_the_response_is_sent(action_app, smtp_server):
     response = action_app.test_client().post("/test/act")
     assert response.status_code == 200 and response.get_data(as_text=True) == "done"
+    assert smtp_server.messages == [], "nothing is sent while the response is still being written"
+    response.close()  # what the WSGI server does once the response is sent
     assert [m["Subject"] for m in smtp_server.messages] == ["میخک: کد ورود"]
     with action_app.app_context():
         assert MailMessage.get().status == "sent"
@@ -88,6 +95,7 @@ def test_inline_sending_delivers_after_commit(action_app, smtp_server):
 def test_inline_sending_with_smtp_down_keeps_the_action_successful(action_app, smtp_down):
     response = action_app.test_client().post("/test/act")
     assert response.status_code == 200 and response.get_data(as_text=True) == "done"
+    response.close()
     with action_app.app_context():
         row = MailMessage.get()
         assert (row.status, row.attempts) == ("pending", 1)
@@ -97,16 +105,20 @@ def test_inline_sending_with_smtp_down_keeps_the_action_successful(action_app, s
 def test_inline_sending_survives_a_broken_backend(action_app, smtp_server, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    action_app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(blocker / "mail"))
-    assert action_app.test_client().post("/test/act").status_code == 200
-    action_app.config["MAIL_BACKEND"] = "no-such-backend"
-    assert action_app.test_client().post("/test/act").status_code == 200
+    action_app.config["MAIL_FILE_DIR"] = str(blocker / "mail")
+    for backend in ("file", "no-such-backend"):
+        action_app.config["MAIL_BACKEND"] = backend
+        response = action_app.test_client().post("/test/act")
+        response.close()
+        assert response.status_code == 200
     with action_app.app_context():
         assert MailMessage.select().where(MailMessage.status == "pending").count() == 2
+        assert [m.attempts for m in MailMessage.select().order_by(MailMessage.id)] == [1, 0]
 
 
 def test_inline_sending_sends_nothing_when_the_action_rolled_back(action_app, smtp_server):
     response = action_app.test_client().post("/test/fail")
+    response.close()
     assert response.status_code == 409
     assert smtp_server.messages == []
     with action_app.app_context():
@@ -115,7 +127,29 @@ def test_inline_sending_sends_nothing_when_the_action_rolled_back(action_app, sm
 
 def test_without_inline_sending_the_message_waits_for_the_worker(action_app, smtp_server):
     action_app.config["MAIL_SEND_INLINE"] = False
-    assert action_app.test_client().post("/test/act").status_code == 200
+    response = action_app.test_client().post("/test/act")
+    response.close()
+    assert response.status_code == 200
     assert smtp_server.messages == []
     with action_app.app_context():
         assert MailMessage.get().status == "pending"
+
+
+def test_inline_sending_through_a_real_http_server(action_app, smtp_server):
+    server = make_server("127.0.0.1", 0, action_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("POST", "/test/act")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == b"done"
+        connection.close()
+        deadline = time.monotonic() + 10
+        while not smtp_server.messages and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+    assert [m["Subject"] for m in smtp_server.messages] == ["میخک: کد ورود"]
