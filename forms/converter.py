@@ -191,3 +191,13 @@ def display_answers(spec: Wizard, answers: Mapping[str, Any], locale: str,
         if items:
             rows.append((step.title.get(locale), items))
     return rows
+
+
+def fields_form_class(spec: Wizard, field_ids: tuple[str, ...], base: type = FlaskForm) -> type:
+    """A form of the named top-level fields only (e.g. those staff asked the applicant to amend)."""
+    key = (spec.version_key, spec.kind, field_ids, base, "subset")
+    cls = _CLASSES.get(key)
+    if cls is None:
+        specs = tuple(f for _step, f in spec.iter_fields() if f.id in field_ids and not f.staff_only)
+        cls = _CLASSES[key] = _build(spec, None, specs, base, _class_name(spec.id, "amend"))
+    return cls

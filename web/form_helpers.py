@@ -9,9 +9,14 @@ from flask import Flask
 from markupsafe import Markup
 from wtforms import fields as wf
 
+from forms.wtf import DatePartsField, GroupField, NoticeField, UploadField
 from i18n import localized_digits
 
 _KIND_BY_CLASS: tuple[tuple[type, str], ...] = (
+    (NoticeField, "notice"),
+    (DatePartsField, "date"),
+    (GroupField, "group"),
+    (UploadField, "file"),
     (wf.HiddenField, "hidden"),
     (wf.RadioField, "choices"),
     (wf.SelectMultipleField, "checks"),

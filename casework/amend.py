@@ -1,0 +1,67 @@
+"""More information needed: the applicant changes only the named answers, and the request goes back to the office."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from casework.indexing import reindex
+from casework.workflow import record_event, transition
+from db import database
+from forms import converter
+from models import Applicant, Document, ServiceRequest
+from storage import UploadRejected as StorageRejected
+from storage import accept_upload, discard
+from wizard.engine import UploadRejected
+
+
+def amend_form_class(spec, field_ids: tuple[str, ...]) -> type:
+    """Return the form of the fields the office asked the applicant to amend."""
+    return converter.fields_form_class(spec, field_ids)
+
+
+def _resume_status(spec, status_id: str) -> str:
+    """Return where an amended request goes: the first non-final status reachable from the amend status."""
+    for candidate in spec.workflow.next_statuses(status_id):
+        if not spec.workflow.status(candidate).final:
+            return candidate
+    return spec.workflow.initial
+
+
+def _store_for(request: ServiceRequest, spec, applicant: Applicant):
+    """Return the upload store of an amendment: new documents attach to the request, replacing old ones."""
+    def store(field_id: str, upload) -> str:
+        field = spec.field(field_id)
+        try:
+            document = accept_upload(upload, accept=list(field.accept), max_bytes=int(field.max_size_mb * 1024 * 1024),
+                                     applicant=applicant, field_id=field_id)
+        except StorageRejected as rejected:
+            raise UploadRejected(field_id, rejected.message) from rejected
+        document.request = request
+        document.save()
+        return str(document.id)
+    return store
+
+
+def resubmit(request: ServiceRequest, spec, form, applicant: Applicant) -> UploadRejected | None:
+    """Save the amended answers and send the request back to the office; return an upload problem, if any."""
+    try:
+        with database.atomic():
+            changed = converter.form_to_answers(form, store_file=_store_for(request, spec, applicant))
+            replaced = [int(i) for key in changed for i in (request.answers or {}).get(key) or []
+                        if spec.field(key).type == "file" and str(i) not in changed[key]]
+            answers = {**(request.answers or {}), **changed}
+            for key in request.amend_fields:
+                if key not in changed:
+                    answers.pop(key, None)
+            request.answers = answers
+            request.save()
+            record_event(request, kind="amended", public_note=_("The applicant sent the requested changes."),
+                         actor_type="applicant", actor_id=applicant.id)
+            transition(request, spec, _resume_status(spec, request.status), actor_type="applicant",
+                       actor_id=applicant.id, amend_fields=[])
+            reindex(request, spec)
+    except UploadRejected as problem:
+        return problem
+    for document in Document.select().where(Document.id.in_(replaced or [0]) & (Document.request == request)):
+        discard(document)
+    return None

@@ -1,0 +1,1 @@
+"""The wizard engine shared by registration and service requests: drafts, step order, review, submit."""
