@@ -31,11 +31,18 @@ def _reset_postgres() -> None:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str | None:
-    """Return the PostgreSQL URL under test, refusing databases not named for tests."""
+    """Return the PostgreSQL URL under test (emptied once per run), refusing databases not named for tests."""
     if not USE_PG:
         return None
     if "test" not in PG_URL.rsplit("/", 1)[-1]:
         pytest.exit(f"refusing to run tests against {PG_URL}: the database name must contain 'test'")
+    import psycopg2
+
+    connection = psycopg2.connect(PG_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    connection.close()
     return PG_URL
 
 
