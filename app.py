@@ -15,6 +15,7 @@ import config
 import db
 import i18n
 import mail
+import storage
 from web import errors, form_helpers, security
 
 csrf = CSRFProtect()
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     form_helpers.init_app(app)
     commands.init_app(app)
+    storage.init_app(app)
     mail.init_app(app)
     _register_blueprints(app)
     return app

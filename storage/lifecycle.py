@@ -1,0 +1,61 @@
+"""Removing documents: one the applicant replaces or removes, and orphans left by abandoned drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import db
+from models import Document, utcnow
+from storage.backends import get_storage
+
+log = logging.getLogger(__name__)
+
+
+def discard(document: Document) -> bool:
+    """Remove a document (replaced or removed by the applicant): the row first, then the blob.
+
+    The row is deleted only if it is still attached to the request it was loaded with (none for a
+    draft's document), so a document submitted meanwhile by another request is left alone. Return
+    whether this call removed it. If the blob cannot be removed after the row is gone, the error is
+    logged and the orphaned blob is left (it is never served again).
+    """
+    attached = (Document.request == document.request_id) if document.request_id is not None else (
+        Document.request.is_null())
+    with db.database.atomic():
+        removed = Document.delete().where((Document.id == document.id) & attached).execute()
+    if removed:
+        _delete_blob(document.storage_key)
+    return bool(removed)
+
+
+def cleanup_orphans(days: int, *, now: dt.datetime | None = None) -> int:
+    """Remove documents attached to neither a draft nor a request and uploaded over ``days`` ago.
+
+    A document becomes such an orphan when its draft is deleted (the foreign key is SET NULL) or
+    when a form was never saved after the upload. Return how many were removed.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1, so that uploads in progress are never removed")
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    orphan = Document.draft.is_null() & Document.request.is_null()
+    candidates = list(Document.select(Document.id, Document.storage_key)
+                      .where(orphan & (Document.uploaded_at < cutoff)).order_by(Document.id))
+    removed = 0
+    for document in candidates:
+        with db.database.atomic():
+            gone = Document.delete().where((Document.id == document.id) & orphan).execute()
+        if gone:
+            _delete_blob(document.storage_key)
+            removed += 1
+    if removed:
+        log.info("removed %d orphaned document(s) older than %d day(s)", removed, days)
+    return removed
+
+
+def _delete_blob(key: str) -> None:
+    """Delete a blob whose row is gone; log a failure instead of raising it."""
+    try:
+        get_storage().delete(key)
+    except Exception:
+        log.exception("could not remove blob %s; it is orphaned", key)
