@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from flask import Flask
@@ -71,11 +70,11 @@ def first_input_id(field: wf.Field) -> str:
 
 
 def field_attributes(field: wf.Field) -> Markup:
-    """Return the data attributes of a field's wrapper (show_if conditions for the front end)."""
-    condition = getattr(field, "show_if", None)
+    """Return the data attributes of a field's wrapper (its show_if condition, for the front end)."""
+    condition = (field.render_kw or {}).get("data-show-if")
     if not condition:
         return Markup("")
-    return Markup('data-show-if="{}"').format(json.dumps(condition, ensure_ascii=False))
+    return Markup('data-show-if="{}"').format(condition)
 
 
 def group_item_label(field: wf.FieldList, number: int) -> str:

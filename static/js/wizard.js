@@ -51,7 +51,7 @@
   }
 
   function refresh() {
-    form.querySelectorAll("[data-show-if]").forEach(function (wrapper) {
+    form.querySelectorAll(".field[data-show-if]").forEach(function (wrapper) {
       var result = evaluate(JSON.parse(wrapper.getAttribute("data-show-if")));
       if (result !== null) { wrapper.hidden = !result; }
     });

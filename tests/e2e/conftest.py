@@ -159,6 +159,26 @@ def page_factory(browser, live_server):
         context.close()
 
 
+AXE = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.x A and AA rules) on the page and return its violations."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make e2e`, which installs it with npm")
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+                 .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""")
+
+
+def assert_accessible(page) -> None:
+    """Fail with axe-core's findings when the page has any WCAG A/AA violation."""
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}: {violations}"
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under docs/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
