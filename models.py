@@ -309,8 +309,83 @@ class AuditLog(BaseModel):
     details = JSONField(default=dict)
 
 
+class Slot(BaseModel):
+    """One appointment time of an office (UTC start) and how many seats are taken: the row booking locks."""
+
+    office = pw.ForeignKeyField(Office, backref="slots", on_delete="CASCADE")
+    starts_at = pw.DateTimeField()
+    booked = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("office", "starts_at"), True),)
+
+
+class Appointment(BaseModel):
+    """A notice of the time to attend: one seat of a slot, for one request.
+
+    ``active_request`` holds the request's id while the appointment is booked and NULL otherwise; its
+    unique index makes a second live appointment for the same request impossible.
+    """
+
+    request = pw.ForeignKeyField(ServiceRequest, backref="appointments", on_delete="CASCADE")
+    office = pw.ForeignKeyField(Office, backref="appointments", on_delete="RESTRICT")
+    slot = pw.ForeignKeyField(Slot, backref="appointments", on_delete="RESTRICT")
+    starts_at = pw.DateTimeField()
+    ends_at = pw.DateTimeField()
+    status = pw.CharField(max_length=12, default="booked")
+    active_request = pw.IntegerField(null=True, unique=True)
+    sequence = pw.IntegerField(default=0)
+    created_at = pw.DateTimeField(default=utcnow)
+    actor_type = pw.CharField(max_length=10, default="system")
+    actor_id = pw.IntegerField(null=True)
+    checked_in_at = pw.DateTimeField(null=True)
+    closed_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("office", "starts_at"), False), (("request", "created_at"), False))
+
+
+class RescheduleRequest(BaseModel):
+    """An applicant's cancellation or request to move an appointment, and the office's answer.
+
+    ``pending_for`` holds the appointment's id while the request waits for staff (one at a time).
+    """
+
+    appointment = pw.ForeignKeyField(Appointment, backref="change_requests", on_delete="CASCADE")
+    request = pw.ForeignKeyField(ServiceRequest, backref="reschedule_requests", on_delete="CASCADE")
+    kind = pw.CharField(max_length=12, default="reschedule")
+    preferred_start = pw.DateTimeField(null=True)
+    note = pw.TextField(default="")
+    status = pw.CharField(max_length=10, default="pending")
+    pending_for = pw.IntegerField(null=True, unique=True)
+    answer_note = pw.TextField(default="")
+    answered_by = pw.ForeignKeyField(Staff, null=True, backref="answered_reschedules", on_delete="SET NULL")
+    new_appointment = pw.ForeignKeyField(Appointment, null=True, backref="replacing", on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=utcnow)
+    answered_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "created_at"), False),)
+
+
+class ClosedDay(BaseModel):
+    """A day an office takes no appointments: an Iranian holiday (every office), a host-country or office one.
+
+    ``key`` ("iran::2026-03-21", "country:DE:2026-10-03", "office:de-berlin:2026-12-24") makes loading
+    the holidays file again update rows instead of adding duplicates.
+    """
+
+    key = pw.CharField(max_length=80, unique=True)
+    day = pw.DateField(index=True)
+    scope = pw.CharField(max_length=10)
+    country = pw.CharField(max_length=2, default="")
+    office = pw.ForeignKeyField(Office, null=True, backref="closed_days", on_delete="CASCADE")
+    name_fa = pw.CharField(max_length=200, default="")
+    name_en = pw.CharField(max_length=200, default="")
+
+
 ALL_MODELS = [
     SchemaVersion, Office, Applicant, ProfileRevision, Staff, UserSession, OtpChallenge, RateEvent,
     SchemaSnapshot, Draft, ServiceRequest, RequestAnswerIndex, RequestEvent, Document, StoredBlob,
-    MailMessage, AuditLog,
+    MailMessage, AuditLog, Slot, Appointment, RescheduleRequest, ClosedDay,
 ]

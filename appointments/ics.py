@@ -1,0 +1,57 @@
+"""The notice as an iCalendar (.ics) file: one event in UTC with a UID that stays the same per request.
+
+The UID is derived from the tracking code, and SEQUENCE grows with each new appointment of the
+request, so a calendar that imported the first notice updates the same event when the appointment is
+moved, and marks it cancelled when it is cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+import icalendar
+from flask import current_app
+from flask_babel import gettext as _
+
+from models import Appointment
+from ratelimit import now
+
+PRODID = "-//Mikhak//Consular appointments//EN"
+
+
+def event_uid(appointment: Appointment) -> str:
+    """Return the event's UID: stable for every appointment of the same request."""
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "mikhak.localhost"
+    return f"appointment-{appointment.request.tracking_code}@{host}"
+
+
+def notice_ics(appointment: Appointment, spec, locale: str) -> bytes:
+    """Return the .ics file of ``appointment`` (call inside ``force_locale(locale)`` for translated texts)."""
+    from appointments.notice import notice_data
+
+    notice = notice_data(appointment, spec, locale)
+    cancelled = appointment.status in ("cancelled", "moved")
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", event_uid(appointment))
+    event.add("sequence", appointment.sequence + (1 if cancelled else 0))
+    event.add("dtstamp", now().replace(tzinfo=dt.UTC))
+    event.add("dtstart", appointment.starts_at.replace(tzinfo=dt.UTC))
+    event.add("dtend", appointment.ends_at.replace(tzinfo=dt.UTC))
+    event.add("summary", _("Consular appointment: %(service)s", service=notice["service_title"]))
+    event.add("location", ", ".join(filter(None, [notice["office_name"], notice["office_address"]])))
+    lines = [_("Tracking code: %(code)s", code=notice["tracking_code"])]
+    if notice["documents"]:
+        lines.append(_("Original documents to bring:"))
+        lines.extend(f"- {label}" for label in notice["documents"])
+    if notice["instructions"]:
+        lines.append(notice["instructions"])
+    event.add("description", "\n".join(lines))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("url", f"{notice['public_url']}/requests/{appointment.request.tracking_code}/appointment")
+    calendar.add_component(event)
+    return calendar.to_ical()

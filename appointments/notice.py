@@ -1,0 +1,153 @@
+"""The notice of the time to attend: its content in one language, the e-mail, and the request page's context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+import jalali
+import tracking
+from appointments import booking, calendar, changes, workflow
+from i18n import current_language
+from mail import queue_email
+from mail.compose import attachment
+from models import Appointment, Office, ServiceRequest
+from persian import to_persian_digits
+from wizard.snapshots import spec_for_version
+
+WEEKDAYS_FA = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")
+MONTHS_GREGORIAN_FA = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
+                       "نوامبر", "دسامبر")
+
+
+def _language(locale: str | None) -> str:
+    """Return 'fa' or 'en' for a locale."""
+    return "en" if str(locale or "fa").lower().startswith("en") else "fa"
+
+
+def when(starts_at: dt.datetime, ends_at: dt.datetime, office: Office, locale: str) -> dict[str, str]:
+    """Describe a slot in the office's timezone.
+
+    Persian: weekday and Jalali date, the Gregorian date beside it, Persian digits. English:
+    weekday and Gregorian date.
+    """
+    start, end = calendar.to_local(starts_at, office), calendar.to_local(ends_at, office)
+    offset = start.strftime("%z")
+    utc_offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    if _language(locale) == "fa":
+        date = f"{WEEKDAYS_FA[start.weekday()]} {jalali.format_date(start.date(), 'fa')}"
+        gregorian = to_persian_digits(f"{start.day} {MONTHS_GREGORIAN_FA[start.month - 1]} {start.year}")
+        start_text, end_text = to_persian_digits(f"{start:%H:%M}"), to_persian_digits(f"{end:%H:%M}")
+    else:
+        date = f"{start:%A} {start.day} {start:%B %Y}"
+        gregorian = ""
+        start_text, end_text = f"{start:%H:%M}", f"{end:%H:%M}"
+    return {"date": date, "gregorian": gregorian, "start": start_text, "end": end_text,
+            "timezone": office.timezone, "utc_offset": utc_offset, "iso": start.isoformat()}
+
+
+def spec_of(request: ServiceRequest):
+    """Return the service spec the request was made with (its workflow's status ids are the request's)."""
+    return spec_for_version("service", request.service_id, request.version_key)
+
+
+def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
+    """Return everything a notice shows, in ``locale`` ('fa' or 'en')."""
+    language = _language(locale)
+    request = appointment.request
+    office = appointment.office
+    persian = language == "fa"
+    instructions = spec.appointment.instructions.get(language) if spec.appointment and \
+        spec.appointment.instructions else ""
+    return {
+        "language": language,
+        "direction": "rtl" if persian else "ltr",
+        "appointment_id": appointment.id,
+        "status": appointment.status,
+        "tracking_code": tracking.format_code(request.tracking_code),
+        "tracking_code_raw": request.tracking_code,
+        "applicant_name": request.applicant_name or request.national_code,
+        "service_title": spec.title.get(language),
+        "office_name": office.name_fa if persian else office.name_en,
+        "office_address": office.address_fa if persian else office.address_en,
+        "office_city": office.city_fa if persian else office.city_en,
+        "office_phone": office.phone,
+        "office_email": office.email,
+        "when": when(appointment.starts_at, appointment.ends_at, office, language),
+        "documents": [document.label.get(language) for document in spec.documents if document.original],
+        "instructions": instructions,
+        "public_url": current_app.config["PUBLIC_URL"].rstrip("/"),
+    }
+
+
+def timeline_note(appointment: Appointment, locale: str, kind: str) -> str:
+    """Return the public timeline note for an appointment event, in the applicant's language."""
+    language = _language(locale)
+    with force_locale(language):
+        moment = when(appointment.starts_at, appointment.ends_at, appointment.office, language)
+        text = f"{moment['date']}، {moment['start']}" if language == "fa" else f"{moment['date']}, {moment['start']}"
+        if kind == "cancelled":
+            return _("Appointment of %(when)s cancelled.", when=text)
+        if kind == "no_show":
+            return _("Did not attend the appointment of %(when)s.", when=text)
+        return _("Appointment: %(when)s (%(timezone)s).", when=text, timezone=moment["timezone"])
+
+
+def send_notice(appointment: Appointment, spec, template: str, **extra: Any) -> None:
+    """Queue ``email/<template>`` to the applicant, in their language, with the calendar file attached."""
+    from appointments.ics import notice_ics
+
+    applicant = appointment.request.applicant
+    locale = _language(applicant.locale)
+    notice = notice_data(appointment, spec, locale)
+    with force_locale(locale):
+        ics = notice_ics(appointment, spec, locale)
+    files = [attachment(f"appointment-{appointment.request.tracking_code}.ics", "text/calendar", ics)]
+    queue_email(applicant.email, template, locale, attachments=files, notice=notice,
+                name=applicant.display_name(), **extra)
+
+
+def notice_context(request: ServiceRequest, spec=None) -> dict[str, Any] | None:
+    """Return what ``appointments/_notice.html`` needs for a request page, or None for a service without appointments.
+
+    Keys: ``notice`` (the booked or attended appointment's notice in the reader's language, or None),
+    ``appointment``, ``mode``, ``can_book``, ``can_cancel``, ``can_reschedule``, ``changes_left``,
+    ``deadline`` (the last moment for a change, UTC), ``pending_change`` and ``links``.
+    """
+    spec = spec or spec_of(request)
+    if spec is None or spec.appointment is None or workflow.appointment_status(spec) is None:
+        return None
+    appointment = booking.active_appointment(request)
+    shown = appointment or _attended(request)
+    allowed = changes.change_allowed(appointment) if appointment else None
+    code = request.tracking_code
+    return {
+        "notice": notice_data(shown, spec, current_language()) if shown else None,
+        "appointment": shown,
+        "mode": spec.appointment.mode,
+        "can_book": booking.can_applicant_book(request, spec),
+        "can_cancel": appointment is not None and allowed is None,
+        "can_reschedule": appointment is not None and allowed is None and changes.pending_change(appointment) is None,
+        "refusal": str(allowed) if appointment and allowed else "",
+        "changes_left": changes.changes_left(request),
+        "deadline": changes.deadline(appointment) if appointment else None,
+        "pending_change": changes.pending_change(appointment) if appointment else None,
+        "links": {
+            "page": url_for("appointments.page", tracking_code=code),
+            "book": url_for("appointments.choose", tracking_code=code),
+            "cancel": url_for("appointments.cancel", tracking_code=code),
+            "reschedule": url_for("appointments.reschedule", tracking_code=code),
+            "pdf": url_for("appointments.pdf", tracking_code=code),
+            "ics": url_for("appointments.ics", tracking_code=code),
+        },
+    }
+
+
+def _attended(request: ServiceRequest) -> Appointment | None:
+    """Return the request's attended appointment, if any (shown after check-in)."""
+    return (Appointment.select().where((Appointment.request == request.id) & (Appointment.status == "attended"))
+            .order_by(Appointment.id.desc()).first())
