@@ -171,7 +171,7 @@ def _reencode_image(data: bytes, kind: Kind, max_bytes: int) -> bytes:
             if width * height > MAX_PIXELS:
                 raise _too_many_pixels()
             image.load()
-            clean = _clean_pixels(image, kind)
+            return _encode(_clean_pixels(image, kind), kind, max_bytes)
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -180,7 +180,6 @@ def _reencode_image(data: bytes, kind: Kind, max_bytes: int) -> bytes:
         log.info("image refused: %s: %r", type(exc).__name__, str(exc))
         raise UploadRejected(_("The image could not be read. It may be damaged; "
                                "please upload it again or choose another file.")) from None
-    return _encode(clean, kind, max_bytes)
 
 
 def _too_many_pixels() -> UploadRejected:
@@ -190,8 +189,11 @@ def _too_many_pixels() -> UploadRejected:
 
 
 def _clean_pixels(image: Image.Image, kind: Kind) -> Image.Image:
-    """Return upright sRGB pixels in a mode the output format can store, with no metadata left."""
-    image = ImageOps.exif_transpose(image)
+    """Return upright sRGB pixels in a mode the output format can store, with no metadata left.
+
+    Works in place where it can: a 40-megapixel image is 120-160 MiB decoded.
+    """
+    ImageOps.exif_transpose(image, in_place=True)
     image = _to_srgb(image)
     transparency = image.info.get("transparency")
     if kind.name == "jpeg":
