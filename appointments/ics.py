@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from models import Appointment
@@ -27,10 +28,16 @@ def event_uid(appointment: Appointment) -> str:
 
 
 def notice_ics(appointment: Appointment, spec, locale: str) -> bytes:
-    """Return the .ics file of ``appointment`` (call inside ``force_locale(locale)`` for translated texts)."""
+    """Return the .ics file of ``appointment`` with its texts in ``locale``."""
     from appointments.notice import notice_data
 
     notice = notice_data(appointment, spec, locale)
+    with force_locale(notice["language"]):
+        return _calendar(appointment, notice)
+
+
+def _calendar(appointment: Appointment, notice: dict) -> bytes:
+    """Build the calendar of one event from the notice's data."""
     cancelled = appointment.status in ("cancelled", "moved")
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)

@@ -104,8 +104,7 @@ def send_notice(appointment: Appointment, spec, template: str, **extra: Any) -> 
     applicant = appointment.request.applicant
     locale = _language(applicant.locale)
     notice = notice_data(appointment, spec, locale)
-    with force_locale(locale):
-        ics = notice_ics(appointment, spec, locale)
+    ics = notice_ics(appointment, spec, locale)
     files = [attachment(f"appointment-{appointment.request.tracking_code}.ics", "text/calendar", ics)]
     queue_email(applicant.email, template, locale, attachments=files, notice=notice,
                 name=applicant.display_name(), **extra)
