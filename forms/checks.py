@@ -84,7 +84,7 @@ class Checker:
 
     def check_steps(self) -> None:
         """Check ids, conditions and references of every step and field, in order."""
-        step_ids: dict[str, int] = {}
+        step_ids: dict[str, Path_] = {}
         field_ids: dict[str, Path_] = {}
         earlier: dict[str, FieldSpec] = {}
         for i, step in enumerate(self.spec.steps):
@@ -106,12 +106,12 @@ class Checker:
                 step_scope[spec.id] = spec
             earlier.update(step_scope)
 
-    def unique(self, seen: dict[str, int], value: str, path: Path_, what: str) -> None:
-        """Report ``value`` when it was seen before."""
+    def unique(self, seen: dict[str, Path_], value: str, path: Path_, what: str) -> None:
+        """Report ``value`` when it was seen before (at the path remembered in ``seen``)."""
         if value in seen:
-            self.add(path, f"duplicate {what} {value!r} (first used on line {seen[value]})")
+            self.add(path, f"duplicate {what} {value!r} (first used on line {self.line_of(seen[value])})")
         else:
-            seen[value] = self.line_of(path)
+            seen[value] = path
 
     def check_field(self, spec: FieldSpec, path: Path_, scope: Scope, group: GroupField | None = None) -> None:
         """Check one field's id, condition, options, prefill and links."""
@@ -120,7 +120,7 @@ class Checker:
         if spec.show_if is not None:
             self.condition(spec.show_if, (*path, "show_if"), scope, f"field {spec.id!r}")
         if isinstance(spec, ChoiceBase):
-            seen: dict[str, int] = {}
+            seen: dict[str, Path_] = {}
             for k, option in enumerate(spec.options):
                 self.unique(seen, option.value, (*path, "options", k, "value"), "option value")
         prefill = getattr(spec, "prefill", None)
@@ -140,12 +140,16 @@ class Checker:
 
     def check_group(self, group: GroupField, path: Path_, scope: Scope) -> None:
         """Check the inner fields of a group: unique ids, references to earlier siblings."""
+        if not any(inner.stores for inner in group.fields):
+            self.add((*path, "fields"), f"group {group.id!r} has no field to fill in (only notices)")
         siblings: dict[str, FieldSpec] = {}
-        lines: dict[str, int] = {}
+        lines: dict[str, Path_] = {}
         for k, inner in enumerate(group.fields):
             ipath: Path_ = (*path, "fields", k)
             self.unique(lines, inner.id, (*ipath, "id"), "field id in this group")
-            inner_scope = Scope(scope.earlier, dict(siblings), applicant=scope.applicant and not inner.staff_only)
+            if inner.staff_only:
+                self.add((*ipath, "staff_only"), "staff_only is not available inside a group")
+            inner_scope = Scope(scope.earlier, dict(siblings), applicant=scope.applicant)
             self.check_field(inner, ipath, inner_scope, group)
             siblings.setdefault(inner.id, inner)
 
@@ -223,7 +227,7 @@ class Checker:
             close = difflib.get_close_matches(spec.category, self.categories, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else f" (categories.yaml has: {', '.join(self.categories)})"
             self.add(("category",), f"unknown category {spec.category!r}{hint}")
-        seen: dict[str, int] = {}
+        seen: dict[str, Path_] = {}
         top = dict(spec.fields_by_id)
         for i, document in enumerate(spec.documents):
             self.unique(seen, document.id, ("documents", i, "id"), "document id")
@@ -241,18 +245,19 @@ class Checker:
 
     def check_staff(self, spec: Service, top: dict[str, FieldSpec]) -> None:
         """Check staff columns, filters and search refer to suitable top-level fields."""
-        rules = (("columns", None, "column", "show"), ("filters", FILTERABLE_TYPES, "filter", "filter on"),
-                 ("search", SEARCHABLE_TYPES, "search field", "search"))
-        for key, allowed, noun, verb in rules:
+        rules = (("columns", None, "column", "show {ref!r} as a column"),
+                 ("filters", FILTERABLE_TYPES, "filter", "filter on {ref!r}"),
+                 ("search", SEARCHABLE_TYPES, "search field", "search {ref!r}"))
+        for key, allowed, noun, action in rules:
             for i, ref in enumerate(getattr(spec.staff, key)):
                 path = ("staff", key, i)
                 target = top.get(ref)
                 if target is None:
                     self.add(path, f"staff {noun} {ref!r} is not a field of this service")
                 elif not target.stores:
-                    self.add(path, f"cannot {verb} {ref!r}: a notice stores nothing")
+                    self.add(path, f"cannot {action.format(ref=ref)}: a notice stores nothing")
                 elif allowed is not None and target.type not in allowed:
-                    self.add(path, f"cannot {verb} {ref!r} ({target.type}): staff {key} accept "
+                    self.add(path, f"cannot {action.format(ref=ref)} ({target.type}): staff {key} accept "
                                    f"{', '.join(sorted(allowed))} fields")
 
     def check_registration(self) -> None:
@@ -319,7 +324,7 @@ def _value_problem(value: Any, target: Any) -> str | None:
 def check_workflow(checker: Checker, spec: Service) -> None:
     """Check statuses, initial status and transitions; warn about dead ends and unreachable statuses."""
     workflow = spec.workflow
-    seen: dict[str, int] = {}
+    seen: dict[str, Path_] = {}
     defined: dict[str, Any] = {}
     for i, status in enumerate(workflow.statuses):
         path = ("workflow", "statuses", i, "id")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 
 from forms import conditions
+from forms.errors import gc_paused
 from forms.fields import field_type
 from forms.spec import FieldSpec, Step, Wizard
 from forms.wtf import GroupField, UploadField
@@ -108,6 +109,19 @@ def staff_form_class(spec: Wizard, base: type = FlaskForm) -> type:
         specs = tuple(f for _step, f in spec.iter_fields() if f.staff_only)
         cls = _CLASSES[key] = _build(spec, None, specs, base, _class_name(spec.id, "staff"))
     return cls
+
+
+def compile_forms(specs: Iterable[Wizard], base: type = FlaskForm) -> int:
+    """Build (and cache) every applicant step form and staff form of ``specs``; return how many."""
+    count = 0
+    with gc_paused():
+        for spec in specs:
+            for step in spec.steps:
+                step_form_class(spec, step.id, base)
+                count += 1
+            staff_form_class(spec, base)
+            count += 1
+    return count
 
 
 def form_to_answers(form: Any, step: Step | None = None, store_file: StoreFile | None = None) -> dict[str, Any]:

@@ -477,7 +477,7 @@ class ItemForm(Form):
 
 
 class GroupType(FieldType):
-    """`group`: repeated items of inner fields; stored as a list of objects."""
+    """`group`: repeated items of inner fields; stored as a list of objects (`required`: at least one item)."""
 
     name = "group"
     field_class = GroupField
@@ -486,7 +486,8 @@ class GroupType(FieldType):
         """A GroupField of FormField(item form)."""
         inner = item_form_class(spec)
         return GroupField(FormField(inner), label=lazy(spec.label), description=lazy(spec.help) or "",
-                          validators=[v.ItemCount(spec.min_items, spec.max_items, group=True)],
+                          validators=[v.ItemCount(max(spec.min_items, int(spec.required)), spec.max_items,
+                                                  group=True)],
                           render_kw=self.render_kw(spec), min_items=spec.min_items, max_items=spec.max_items)
 
     def to_json(self, spec: Any, data: Any) -> Any:

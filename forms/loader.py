@@ -13,6 +13,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import Resolver
 
 from forms.errors import SchemaError, SchemaErrors
 from forms.spec import INNER_TYPES, SLUG_PATTERN, SPEC_TYPES, describe
@@ -22,32 +23,90 @@ MAX_NODES = 200_000
 BOOL_TAG = "tag:yaml.org,2002:bool"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
+STR_TAG = "tag:yaml.org,2002:str"
+MERGE_TAG = "tag:yaml.org,2002:merge"
 Path_ = tuple[str | int, ...]
 
-_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the pure-Python parser
+    _CParser = None  # type: ignore[assignment, misc]
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """SafeLoader with YAML 1.2 booleans: only true/false, so `no`, `NO`, `on` stay strings."""
+class _Resolver12(Resolver):
+    """Implicit types of YAML 1.2: only true/false are booleans, so `no`, `NO`, `on` stay strings."""
 
     yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != BOOL_TAG]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
     }
 
 
-_Loader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    _memo: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """The tag of a node; plain short scalars (keys, ids, types) are looked up once."""
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 24:
+            tag = self._memo.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._memo) < 50_000:
+                    self._memo[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+_Resolver12.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+class _Loader(_CParser or yaml.SafeLoader, SafeConstructor, _Resolver12):  # type: ignore[misc]
+    """The composing loader (libyaml when available): nodes keep their marks."""
+
+    def __init__(self, stream: str) -> None:
+        if _CParser is None:
+            yaml.SafeLoader.__init__(self, stream)
+            return
+        _CParser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        _Resolver12.__init__(self)
+
+
+class _Unusual(Exception):
+    """Raised by the fast loader for anything the located loader must report or handle."""
 
 
 @dataclass
 class Document:
-    """A parsed YAML file: plain data plus the position of every value and mapping key."""
+    """A parsed YAML file: plain data plus (computed when first needed) the position of every value and key."""
 
     path: Path
     name: str
     data: Any = None
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = None
+    _values: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
+    _keys: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def values(self) -> dict[Path_, tuple[int, int]]:
+        """Line and column of every value, by path."""
+        if self._values is None:
+            self._locate()
+        return self._values  # type: ignore[return-value]
+
+    @property
+    def keys(self) -> dict[Path_, tuple[int, int]]:
+        """Line and column of every mapping key, by the path of its value."""
+        if self._keys is None:
+            self._locate()
+        return self._keys  # type: ignore[return-value]
+
+    def _locate(self) -> None:
+        """Compose the text again, keeping positions (only needed to report a problem)."""
+        self._values, self._keys = {}, {}
+        if self.text is not None:
+            node = yaml.compose(self.text, Loader=_Loader)
+            if node is not None:
+                _Builder(self).build(node, ())
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its key), else of the nearest parent."""
@@ -68,6 +127,9 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self.values: dict[Path_, tuple[int, int]] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
+        doc._values, doc._keys = self.values, self.keys
         self.constructor = SafeConstructor()
         self.count = 0
         self.errors: list[SchemaError] = []
@@ -81,7 +143,7 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig
-        self.doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -91,9 +153,20 @@ class _Builder:
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
-        """Build a mapping, rejecting duplicate and non-text keys."""
+        """Build a mapping, rejecting duplicate and non-text keys (merge keys may be overridden)."""
         if node.tag != MAP_TAG:
             self.fail(node, f"unsupported YAML tag {node.tag!r}")
+        first_lines: dict[str, int] = {}
+        for key_node, _value in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
+            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.fail(key_node, f"keys must be text, got {describe(key) if key is not None else 'a collection'}")
+            elif key in first_lines:
+                self.fail(key_node, f"duplicate key {key!r} (first defined on line {first_lines[key]})")
+            else:
+                first_lines[key] = key_node.start_mark.line + 1
         try:
             self.constructor.flatten_mapping(node)
         except ConstructorError as exc:
@@ -101,21 +174,17 @@ class _Builder:
             return {}
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = key_node.value if key_node.tag == STR_TAG else None
             if not isinstance(key, str):
-                self.fail(key_node, f"keys must be text, got {describe(key) if key is not None else 'a collection'}")
                 continue
-            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in result:
-                first = self.doc.keys[(*path, key)][0]
-                self.fail(key_node, f"duplicate key {key!r} (first defined on line {first})")
-                continue
-            self.doc.keys[(*path, key)] = position
+            self.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*path, key))
         return result
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         """Build a scalar with the safe constructor; dates become ISO text."""
+        if node.tag == STR_TAG:
+            return node.value
         try:
             value = self.constructor.construct_object(node, deep=True)
         except ConstructorError as exc:
@@ -148,10 +217,67 @@ def read_document(path: Path, name: str | None = None) -> Document:
     return parse_document(text, doc)
 
 
+def _fast_load(text: str) -> Any:
+    """Data of a well-formed file without positions; raises _Unusual or a YAML error otherwise."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return None if node is None else _Plain(loader).build(node)
+
+
+class _Plain:
+    """Build plain data from nodes without positions; anything unusual raises _Unusual."""
+
+    def __init__(self, constructor: SafeConstructor) -> None:
+        self.constructor = constructor
+        self.count = 0
+
+    def build(self, node: yaml.Node) -> Any:
+        """The value of ``node`` (aliases expanded and counted)."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Unusual
+        tag = node.tag
+        if tag == STR_TAG:
+            return node.value
+        if tag == MAP_TAG:
+            pairs = node.value
+            if any(key.tag == MERGE_TAG for key, _value in pairs):
+                own = [key.value for key, _value in pairs if key.tag != MERGE_TAG]
+                if len(set(own)) != len(own):
+                    raise _Unusual
+                self.constructor.flatten_mapping(node)
+                pairs = node.value
+            result = {}
+            for key, value in pairs:
+                if key.tag != STR_TAG or key.value in result:
+                    raise _Unusual
+                result[key.value] = self.build(value)
+            return result
+        if tag == SEQ_TAG:
+            return [self.build(item) for item in node.value]
+        if isinstance(node, yaml.ScalarNode) and tag in _PLAIN_SCALARS:
+            value = self.constructor.construct_object(node)
+            return value.isoformat() if isinstance(value, dt.date) else value
+        raise _Unusual
+
+
+_PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
+
+
 def parse_document(text: str, doc: Document) -> Document:
-    """Parse YAML ``text`` into ``doc``."""
+    """Parse YAML ``text`` into ``doc`` (fast when the file is well formed, located errors otherwise)."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise SchemaErrors([doc.error((), "file is too large (the limit is 256 KiB)")])
+    doc.text = text
+    try:
+        doc.data = _fast_load(text)
+        if doc.data is not None:
+            return doc
+    except (_Unusual, yaml.YAMLError, RecursionError):
+        pass
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -160,16 +286,16 @@ def parse_document(text: str, doc: Document) -> Document:
         problem = exc.problem or exc.context or "invalid YAML"
         raise SchemaErrors([SchemaError(doc.name, line, col, f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as exc:
-        raise SchemaErrors([doc.error((), f"YAML error: {exc}")]) from None
+        raise SchemaErrors([SchemaError(doc.name, 1, 1, f"YAML error: {exc}")]) from None
     if node is None:
-        raise SchemaErrors([doc.error((), "file is empty")])
+        raise SchemaErrors([SchemaError(doc.name, 1, 1, "file is empty")])
     builder = _Builder(doc)
     try:
         doc.data = builder.build(node, ())
     except _TooBig:
-        raise SchemaErrors([doc.error((), "file expands to too many values (YAML aliases?)")]) from None
+        raise SchemaErrors([SchemaError(doc.name, 1, 1, "file expands to too many values (YAML aliases?)")]) from None
     except RecursionError:
-        raise SchemaErrors([doc.error((), "file is nested too deeply")]) from None
+        raise SchemaErrors([SchemaError(doc.name, 1, 1, "file is nested too deeply")]) from None
     if builder.errors:
         raise SchemaErrors(builder.errors)
     return doc

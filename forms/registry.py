@@ -14,7 +14,8 @@ from flask.cli import AppGroup
 from pydantic import Field, TypeAdapter
 
 from forms.checks import check_document
-from forms.errors import SchemaError, SchemaErrors
+from forms.converter import compile_forms
+from forms.errors import SchemaError, SchemaErrors, gc_paused
 from forms.loader import Document, read_document, validate
 from forms.spec import KINDS, Category, Registration, Service, Wizard, canonical_json
 
@@ -118,7 +119,12 @@ def _split(result: FileResult, problems: list[SchemaError]) -> None:
 
 def load_files(schema_dir: Path) -> list[FileResult]:
     """Load and check categories.yaml, registration.yaml and services/*.yaml, collecting all problems."""
-    schema_dir = Path(schema_dir)
+    with gc_paused():
+        return _load_files(Path(schema_dir))
+
+
+def _load_files(schema_dir: Path) -> list[FileResult]:
+    """The work of load_files."""
     categories = _read(schema_dir / "categories.yaml", _display(schema_dir / "categories.yaml", schema_dir),
                        "categories", CATEGORIES, list[Category])
     category_ids = None
@@ -126,9 +132,10 @@ def load_files(schema_dir: Path) -> list[FileResult]:
         seen: dict[str, int] = {}
         for i, category in enumerate(categories.spec):
             if category.id in seen:
+                first = categories.doc.where((seen[category.id], "id"))[0]
                 categories.errors.append(categories.doc.error(
-                    (i, "id"), f"duplicate category id {category.id!r} (first used on line {seen[category.id]})"))
-            seen.setdefault(category.id, categories.doc.where((i, "id"))[0])
+                    (i, "id"), f"duplicate category id {category.id!r} (first used on line {first})"))
+            seen.setdefault(category.id, i)
         category_ids = list(seen)
     reg_path = schema_dir / "registration.yaml"
     registration = _read(reg_path, _display(reg_path, schema_dir), "registration", Registration)
@@ -175,13 +182,15 @@ def load_registry(schema_dir: Path) -> Registry:
 
 
 def init_app(app: Flask) -> None:
-    """Load the schemas once at start-up (refusing to start on errors) and add `flask schemas check`."""
+    """Load the schemas once at start-up (refusing to start on errors), compile every step form, and add
+    `flask schemas check`."""
     try:
         registry = load_registry(Path(app.config["SCHEMA_DIR"]))
     except SchemaErrors as exc:
         raise RuntimeError(f"the schema files have {len(exc.errors)} error(s):\n{exc}") from exc
     for warning in registry.warnings:
         app.logger.warning("%s", warning)
+    compile_forms([registry.registration, *registry.services.values()])
     app.extensions[EXTENSION] = registry
     app.cli.add_command(schemas_cli)
 

@@ -265,3 +265,18 @@ def test_broken_registration_does_not_cascade_into_services(tmp_path: Path) -> N
         "schemas/registration.yaml:3:8: expected at least 1 item(s), got 0",
     ]
     assert results[F].errors == []
+
+
+def test_group_needs_an_input_and_no_staff_only_inside(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, """
+        - id: empty
+          type: group
+          label: {fa: گروه, en: Group}
+          fields:
+            - {id: note, type: notice, text: {fa: متن, en: Text}}
+            - {id: secret, type: notice, text: {fa: متن, en: Text}, staff_only: true}
+    """)
+    assert errors == [
+        f"{F}:12:11: group 'empty' has no field to fill in (only notices)",
+        f"{F}:13:79: staff_only is not available inside a group",
+    ]

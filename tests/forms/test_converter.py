@@ -261,3 +261,14 @@ def test_display_answers(fa: Flask, tmp_path: Path) -> None:
                      ("Staff note", "ok")]),
         ("extra", [("Children", "Child 1. Name: Sara · At school?: No"), ("Verified", "Yes")]),
     ]
+
+
+def test_required_group_needs_one_filled_item(forms_app: Flask, tmp_path: Path) -> None:
+    text = PASSPORT.replace("        max_items: 3\n", "        max_items: 3\n        required: true\n")
+    assert text != PASSPORT
+    spec = _spec(tmp_path, text)
+    cls = step_form_class(spec, "extra")
+    with forms_app.test_request_context("/?lang=en", method="POST", data={"children-0-name": ""}):
+        form = cls()
+        assert not form.validate()
+        assert [str(e) for e in form.children.errors] == ["Add at least 1 items."]
