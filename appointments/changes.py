@@ -19,6 +19,7 @@ from appointments import booking
 from appointments.booking import BookingError, NotAllowed
 from casework.workflow import record_event
 from db import database
+from i18n import localized_digits
 from models import Applicant, Appointment, RescheduleRequest, Staff
 from ratelimit import now
 
@@ -59,11 +60,11 @@ def change_allowed(appointment: Appointment) -> BookingError | None:
         return NotAllowed(_("This appointment can no longer be changed."))
     if now() > deadline(appointment):
         return TooLate(_("Appointments can be cancelled or changed until %(hours)s hours before the time.",
-                         hours=current_app.config["APPOINTMENT_CHANGE_HOURS"]))
+                         hours=localized_digits(current_app.config["APPOINTMENT_CHANGE_HOURS"])))
     if changes_left(appointment.request) <= 0:
         return LimitReached(_("You have already changed or cancelled this appointment %(count)s times, the most "
                               "allowed. Please contact the office.",
-                              count=current_app.config["APPOINTMENT_MAX_CHANGES"]))
+                              count=localized_digits(current_app.config["APPOINTMENT_MAX_CHANGES"])))
     return None
 
 

@@ -1,0 +1,146 @@
+"""Back-office pages: the day view, check-in by tracking code, no-show, completion, issuing, reschedule answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import tracking
+from appointments import booking, changes
+from models import Appointment, AuditLog, ClosedDay, RescheduleRequest, ServiceRequest
+from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, sign_in_as, spec
+
+TODAY_10 = dt.datetime(2026, 12, 1, 9, 0)  # 10:00 in Berlin; the clock says 09:00 Berlin
+
+
+@pytest.fixture()
+def app(app):
+    """The app with the appointment pages in its back office."""
+    from admin import get_admin
+    from appointments.admin_views import register_admin_views
+
+    if "appointments_day.index" not in app.view_functions:
+        register_admin_views(get_admin(app))
+    return app
+
+
+@pytest.fixture()
+def office_day(app, client, clock):
+    with app.test_request_context("/"):
+        berlin, london = make_office(), make_office(country="GB", timezone="Europe/London")
+        officer = make_staff(berlin)
+        travel = make_request(berlin, make_applicant("en"), "travel_document", status="in_review")
+        appointment = booking.issue_appointment(travel, spec("travel_document"), TODAY_10, staff=officer)
+        passport = make_request(berlin, make_applicant(), "passport", status="approved")
+        booking.book_for_applicant(passport, spec("passport"), TODAY_10, passport.applicant)
+        foreign = make_request(london, make_applicant(), "travel_document", status="in_review")
+        elsewhere = booking.issue_appointment(foreign, spec("travel_document"), staff=make_staff(london))
+        sign_in_as(client, "staff", officer, clock)
+    return {"berlin": berlin, "officer": officer, "travel": travel, "passport": passport, "foreign": foreign,
+            "appointment": appointment, "elsewhere": elsewhere}
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_day_view_lists_who_is_expected(client, office_day):
+    response = client.get("/admin/appointments/")
+    assert response.status_code == 200
+    html = page(response)
+    assert tracking.format_code(office_day["travel"].tracking_code) in html
+    assert tracking.format_code(office_day["passport"].tracking_code) in html
+    assert tracking.format_code(office_day["foreign"].tracking_code) not in html
+    assert 'name="code"' in html and "autofocus" in html
+
+
+def test_check_in_then_complete(app, client, clock, office_day):
+    travel, passport = office_day["travel"], office_day["passport"]
+    typed = tracking.format_code(passport.tracking_code).lower().replace("-", " ")
+    assert client.post("/admin/appointments/check-in/", data={"code": typed}).status_code == 303
+    scanned = client.post("/admin/appointments/check-in/", data={"code": travel.tracking_code})
+    assert scanned.status_code == 303
+    with app.app_context():
+        assert ServiceRequest.get_by_id(passport.id).status == "attended"   # default workflow
+        assert ServiceRequest.get_by_id(travel.id).status == "issued"       # travel document: ready → issued
+        assert AuditLog.select().where(AuditLog.action == "appointment.check_in").count() == 2
+        attended = Appointment.get(Appointment.request == passport.id)
+    client.post("/admin/appointments/check-in/", data={"code": passport.tracking_code})
+    assert client.post(f"/admin/appointments/{attended.id}/complete/").status_code == 303
+    with app.app_context():
+        assert ServiceRequest.get_by_id(passport.id).status == "completed"
+
+
+def test_check_in_refuses_other_offices_and_other_days(app, client, office_day):
+    client.post("/admin/appointments/check-in/", data={"code": office_day["foreign"].tracking_code})
+    client.post("/admin/appointments/check-in/", data={"code": "ABCD"})
+    with app.app_context():
+        assert ServiceRequest.get_by_id(office_day["foreign"].id).status == "ready"
+        assert Appointment.select().where(Appointment.status == "attended").count() == 0
+
+
+def test_no_show_then_rebook(app, client, clock, office_day):
+    appointment = office_day["appointment"]
+    assert client.post(f"/admin/appointments/{appointment.id}/no-show/").status_code == 303
+    with app.app_context():
+        assert Appointment.get_by_id(appointment.id).status == "booked"  # not yet begun
+    clock.set(TODAY_10 + dt.timedelta(minutes=20))
+    with app.app_context():
+        sign_in_as(client, "staff", office_day["officer"], clock)
+    client.post(f"/admin/appointments/{appointment.id}/no-show/")
+    with app.app_context():
+        assert Appointment.get_by_id(appointment.id).status == "no_show"
+        assert ServiceRequest.get_by_id(office_day["travel"].id).status == "ready"  # no no_show status here
+    code = office_day["travel"].tracking_code
+    assert code in page(client.get("/admin/appointments/"))  # waiting for an appointment
+    issue = client.get(f"/admin/appointments/issue/{code}/")
+    assert issue.status_code == 200 and 'name="slot"' in page(issue)
+    assert client.post(f"/admin/appointments/issue/{code}/", data={}).status_code == 303
+    with app.app_context():
+        assert Appointment.get(Appointment.active_request == office_day["travel"].id).sequence == 1
+
+
+def test_other_offices_records_answer_404(client, office_day):
+    elsewhere, foreign = office_day["elsewhere"], office_day["foreign"]
+    assert client.post(f"/admin/appointments/{elsewhere.id}/no-show/").status_code == 404
+    assert client.get(f"/admin/appointments/{elsewhere.id}/notice.pdf").status_code == 404
+    assert client.get(f"/admin/appointments/issue/{foreign.tracking_code}/").status_code == 404
+    assert client.get("/admin/appointments/?office=" + foreign.office.code).status_code == 404
+    assert client.get("/admin/closed-days/").status_code == 403
+
+
+def test_applicants_cannot_open_the_back_office(app, client, clock, office_day):
+    with app.app_context():
+        sign_in_as(client, "applicant", office_day["travel"].applicant, clock)
+    assert client.get("/admin/appointments/").status_code == 403
+
+
+def test_staff_answer_reschedule_requests(app, client, office_day):
+    with app.test_request_context("/"):
+        travel = make_request(office_day["berlin"], make_applicant(), "travel_document", status="in_review")
+        appointment = booking.issue_appointment(travel, spec("travel_document"), dt.datetime(2026, 12, 3, 9, 0),
+                                                staff=office_day["officer"])
+        wish = dt.datetime(2026, 12, 3, 8, 0)
+        change = changes.reschedule_by_applicant(appointment, spec("travel_document"), travel.applicant, wish,
+                                                 "exam that day")
+    listing = page(client.get("/admin/appointments/changes/"))
+    assert "exam that day" in listing
+    assert 'value="2026-12-03T08:00" checked' in page(client.get(f"/admin/appointments/changes/{change.id}/"))
+    response = client.post(f"/admin/appointments/changes/{change.id}/",
+                           data={"decision": "accept", "slot": "2026-12-03T08:00"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert RescheduleRequest.get_by_id(change.id).status == "accepted"
+        assert Appointment.get(Appointment.active_request == travel.id).starts_at == wish
+
+
+def test_admins_manage_closed_days(app, client, clock, office_day):
+    with app.app_context():
+        sign_in_as(client, "staff", make_staff(None, "admin"), clock)
+    response = client.post("/admin/closed-days/new/", data={"day": "2026-12-24", "scope": "country", "country": "de",
+                                                             "name_fa": "شب کریسمس", "name_en": "Christmas Eve"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert ClosedDay.get().key == "country:DE:2026-12-24"
+    assert client.get(f"/admin/appointments/?office={office_day['foreign'].office.code}").status_code == 200
