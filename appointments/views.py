@@ -60,12 +60,13 @@ def parse_slot(value: str | None) -> dt.datetime | None:
         return None
 
 
-def slot_choices(req: ServiceRequest, spec) -> list[tuple[str, list[dict]]]:
-    """Return the free slots the applicant may choose, grouped by local day: [(day label, [slot])]."""
+def slot_choices(req: ServiceRequest, spec, exclude: dt.datetime | None = None) -> list[tuple[str, list[dict]]]:
+    """Return the free slots the applicant may choose (but ``exclude``), grouped by local day: [(day label, [slot])]."""
     office = req.office
     _start, latest = booking.applicant_window(spec)
     window = spec.appointment.window_days + 1
-    free = [slot for slot in calendar.free_slots(office, None, window) if slot.starts_at <= latest]
+    free = [slot for slot in calendar.free_slots(office, None, window)
+            if slot.starts_at <= latest and slot.starts_at != exclude]
     language = current_language()
     days = []
     for _day, group in groupby(free, key=lambda slot: slot.local_start.date()):
@@ -161,7 +162,8 @@ def reschedule(tracking_code: str):
                       if isinstance(result, Appointment) else
                       _("Your request to change the appointment was sent to the office."), "success")
                 return back
-    return render_template("appointments/choose.html", req=req, spec=spec, days=slot_choices(req, spec),
+    return render_template("appointments/choose.html", req=req, spec=spec,
+                           days=slot_choices(req, spec, exclude=appointment.starts_at),
                            action=url_for("appointments.reschedule", tracking_code=req.tracking_code),
                            rescheduling=True, optional=spec.appointment.mode != "applicant",
                            appointment_notice=notice.notice_context(req, spec))

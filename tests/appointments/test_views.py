@@ -105,3 +105,16 @@ def test_request_page_partial(app, setup):
         assert "اطلاعیهٔ زمان حضور" in html and f"/requests/{travel.tracking_code}/appointment/notice.pdf" in html
         other = make_request(setup["office"], setup["owner"], "military_exit_permit", status="submitted")
         assert notice_context(other) is None
+
+
+def test_applicant_moves_the_appointment_in_applicant_mode(app, client, setup):
+    code = setup["passport"]
+    client.post(f"/requests/{code}/appointment/choose", data={"slot": "2026-12-02T08:00"})
+    form = text(client.get(f"/requests/{code}/appointment/reschedule"))
+    assert 'value="2026-12-02T08:00"' not in form and 'value="2026-12-02T08:30"' in form
+    assert client.post(f"/requests/{code}/appointment/reschedule", data={}).status_code == 200
+    response = client.post(f"/requests/{code}/appointment/reschedule", data={"slot": "2026-12-02T08:30"})
+    assert response.status_code == 303
+    with app.app_context():
+        live = Appointment.get(Appointment.active_request.is_null(False) & (Appointment.actor_type == "applicant"))
+        assert live.starts_at == dt.datetime(2026, 12, 2, 8, 30) and live.sequence == 1
