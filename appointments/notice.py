@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 import jalali
 import tracking
@@ -144,6 +145,15 @@ def notice_context(request: ServiceRequest, spec=None) -> dict[str, Any] | None:
             "ics": url_for("appointments.ics", tracking_code=code),
         },
     }
+
+
+def render_notice(request: ServiceRequest, spec=None) -> Markup:
+    """Return ``appointments/_notice.html`` rendered for a request page ('' for a service without appointments)."""
+    context = notice_context(request, spec)
+    if context is None:
+        return Markup("")
+    html = render_template("appointments/_notice.html", appointment_notice=context)
+    return Markup(html)  # noqa: S704 (the output of an autoescaped template)
 
 
 def _attended(request: ServiceRequest) -> Appointment | None:
