@@ -69,12 +69,17 @@ def first_input_id(field: wf.Field) -> str:
     return field.id
 
 
-def field_attributes(field: wf.Field) -> Markup:
-    """Return the data attributes of a field's wrapper (its show_if condition, for the front end)."""
+def field_attributes(field: wf.Field, hidden: frozenset[str] = frozenset()) -> Markup:
+    """Return the wrapper's attributes: its show_if for the front end, and `hidden` when hidden right now."""
     condition = (field.render_kw or {}).get("data-show-if")
-    if not condition:
-        return Markup("")
-    return Markup('data-show-if="{}"').format(condition)
+    attributes = Markup('data-show-if="{}"').format(condition) if condition else Markup("")
+    return attributes + Markup(" hidden") if field.name in hidden else attributes
+
+
+def hidden_field_names(form) -> frozenset[str]:
+    """Return the names of a schema form's fields hidden by show_if for its current answers."""
+    finder = getattr(form, "hidden_fields", None)
+    return frozenset(finder()) if finder else frozenset()
 
 
 def group_item_label(field: wf.FieldList, number: int) -> str:
@@ -87,5 +92,5 @@ def init_app(app: Flask) -> None:
     """Register the helpers as template globals."""
     app.jinja_env.globals.update(
         field_kind=field_kind, flat_errors=flat_errors, first_input_id=first_input_id,
-        field_attributes=field_attributes, group_item_label=group_item_label,
+        field_attributes=field_attributes, group_item_label=group_item_label, hidden_field_names=hidden_field_names,
     )

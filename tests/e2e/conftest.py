@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+FAILURES = ROOT / "test-results"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -144,17 +146,32 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test item, so fixtures can see whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture()
-def page_factory(browser, live_server):
-    """Open pages in fresh browser contexts at a given viewport."""
-    contexts = []
+def page_factory(browser, live_server, request):
+    """Open pages in fresh browser contexts at a given viewport; screenshots of them when the test fails."""
+    contexts, pages = [], []
 
     def open_page(viewport: dict | None = None):
         context = browser.new_context(viewport=viewport or DESKTOP, base_url=live_server["url"])
         contexts.append(context)
-        return context.new_page()
+        pages.append(context.new_page())
+        return pages[-1]
 
     yield open_page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        FAILURES.mkdir(exist_ok=True)
+        for number, page in enumerate(pages):
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+            page.screenshot(path=str(FAILURES / f"{name}-{number}.png"), full_page=True)
     for context in contexts:
         context.close()
 

@@ -21,12 +21,12 @@ def sign_in(page, smtp_inbox, national_code: str, email: str, language: str) -> 
     assert_accessible(page)
     page.fill("input[name=national_code]", national_code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
     page.fill("input[name=email]", email)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     message = smtp_inbox.wait_for(email)
     code = re.search(r"\b(\d{6})\b", smtp_inbox.text(message)).group(1)
     assert_accessible(page)
     page.fill("input[name=code]", code)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
 
 
 def fill_date(page, name: str, day: str, month: str, year: str) -> None:
@@ -65,7 +65,7 @@ def register(page, language: str, shots: str) -> None:
     page.fill("#address", "Unter den Linden 1")
     page.fill("#postal_code", "10117")
     next_step(page)
-    page.check("input[name=residency_status][value=student]")
+    page.select_option("#residency_status", "student")
     assert page.locator("#permit_number").is_visible()
     page.fill("#permit_number", "DE-123456")
     fill_date(page, "permit_expiry", "1", "1", "2030" if language == "en" else "1408")
@@ -89,7 +89,7 @@ def request_passport(page, tmp_path, shots: str) -> str:
     page.goto("/services/passport")
     page.locator("a.button-primary").click()
     assert_accessible(page)
-    page.locator("button[type=submit]").click()
+    page.locator("main button[type=submit]").click()
     page.check("input[name=request_type][value=first_issue]")
     next_step(page)
     page.fill("#surname_latin", "AHMADI")
@@ -132,5 +132,5 @@ def test_sign_in_register_and_request(page_factory, smtp_inbox, tmp_path, langua
     page.goto("/track")
     page.fill("#code", code.lower())
     page.fill("#national_code", national_code)
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     assert page.locator(".tracking-code").inner_text().strip() == code
