@@ -31,6 +31,7 @@ class StepFormMixin:
         self.answers = dict(answers or {})
         self.profile = dict(profile or {})
         self.today = today
+        self._context: dict[str, Any] | None = None
         super().__init__(*args, **kwargs)
 
     def current_answers(self) -> dict[str, Any]:
@@ -45,6 +46,8 @@ class StepFormMixin:
 
     def context_answers(self) -> dict[str, Any]:
         """Answers conditions see: other steps' visible answers overlaid with this form's current ones."""
+        if self._context is not None:
+            return self._context
         own = {spec.id for spec in self.field_specs}
         others = {key: value for key, value in self.answers.items() if key not in own}
         return {**conditions.visible_answers(self.spec, others, self.profile, self.today), **self.current_answers()}
@@ -66,16 +69,21 @@ class StepFormMixin:
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         """Validate the fields that are shown; hidden fields are skipped and keep no errors."""
-        hidden = self.hidden_fields()
-        extra = extra_validators or {}
-        success = True
-        for name, bound in self._fields.items():  # type: ignore[attr-defined]
-            if name in hidden:
-                bound.errors = []
-                continue
-            if not bound.validate(self, extra.get(name, ())):
-                success = False
-        return success
+        self._context = None
+        self._context = self.context_answers()
+        try:
+            hidden = self.hidden_fields()
+            extra = extra_validators or {}
+            success = True
+            for name, bound in self._fields.items():  # type: ignore[attr-defined]
+                if name in hidden:
+                    bound.errors = []
+                    continue
+                if not bound.validate(self, extra.get(name, ())):
+                    success = False
+            return success
+        finally:
+            self._context = None
 
 
 def _class_name(*parts: str) -> str:

@@ -20,6 +20,8 @@ from forms.loader import Document, read_document, validate
 from forms.spec import KINDS, Category, Registration, Service, Wizard, canonical_json
 
 EXTENSION = "mikhak_schemas"
+SNAPSHOT_CACHE_SIZE = 256
+_SNAPSHOTS: dict[str, Wizard] = {}
 CATEGORIES = TypeAdapter(Annotated[list[Category], Field(min_length=1)])
 
 
@@ -45,7 +47,6 @@ class Registry:
     categories: dict[str, Category]
     services: dict[str, Service]
     warnings: list[SchemaError] = field(default_factory=list)
-    _snapshots: dict[str, Wizard] = field(default_factory=dict, repr=False)
 
     def service(self, service_id: str) -> Service:
         """The service ``service_id`` (KeyError when unknown)."""
@@ -66,15 +67,11 @@ class Registry:
         return snapshot(spec)
 
     def spec_from_snapshot(self, kind: str, data: dict) -> Wizard:
-        """Rebuild a spec from its snapshot (cached by version key; the current spec when unchanged)."""
+        """Rebuild a spec from its snapshot: the loaded spec when it is that version, else a cached rebuild."""
         key = version_key_of(data)
-        found = self._snapshots.get(key)
-        if found is None:
-            current = [self.registration, *self.services.values()]
-            found = next((s for s in current if s.version_key == key and s.kind == kind), None)
-            found = found or spec_from_snapshot(kind, data)
-            self._snapshots[key] = found
-        return found
+        current = [self.registration, *self.services.values()]
+        found = next((s for s in current if s.version_key == key and s.kind == kind), None)
+        return found or spec_from_snapshot(kind, data)
 
 
 def snapshot(spec: Wizard) -> dict:
@@ -83,8 +80,15 @@ def snapshot(spec: Wizard) -> dict:
 
 
 def spec_from_snapshot(kind: str, data: dict) -> Wizard:
-    """Rebuild a 'service' or 'registration' spec from its snapshot."""
-    return KINDS[kind].model_validate(data)
+    """Rebuild a 'service' or 'registration' spec from its snapshot (cached, so pages don't re-parse it)."""
+    key = f"{kind}:{version_key_of(data)}"
+    found = _SNAPSHOTS.get(key)
+    if found is None:
+        found = KINDS[kind].model_validate(data)
+        if len(_SNAPSHOTS) >= SNAPSHOT_CACHE_SIZE:
+            _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)), None)
+        _SNAPSHOTS[key] = found
+    return found
 
 
 def version_key_of(data: dict) -> str:

@@ -85,6 +85,7 @@ def test_old_snapshot_renders_after_the_yaml_changes(schema_dir: Path) -> None:
     assert again.version_key == old.version_key
     assert again.steps[0].fields[0].label.en == "A"
     assert registry.spec_from_snapshot("service", data) is again
+    assert reg.spec_from_snapshot("service", data) is again
 
 
 def test_workflow_default_and_withdrawn(schema_dir: Path) -> None:
