@@ -97,15 +97,19 @@ class DatePartsWidget:
         digits = to_persian_digits if language == "fa" else str
         name, ident = field.name, kwargs.pop("id", field.id)
         kwargs.pop("name", None)
+        # aria-required/-invalid/-describedby are not allowed on role=group: they go on each control.
+        aria = {key.replace("-", "_"): kwargs.pop(key) for key in ("aria-required", "aria-invalid",
+                                                                   "aria-describedby") if key in kwargs}
+        number = {"type": "text", "inputmode": "numeric", "autocomplete": "off", **aria}
         html = [f'<span {html_params(id=ident, role="group", class_="date-parts", **kwargs)}>']
-        html.append(f"<input {html_params(type='text', inputmode='numeric', name=f'{name}-day', id=f'{ident}-day', value=digits(day), size=2, maxlength=2, autocomplete='off', aria_label=str(_l('Day')))}>")  # noqa: E501
+        html.append(f"<input {html_params(name=f'{name}-day', id=f'{ident}-day', value=digits(day), size=2, maxlength=2, aria_label=str(_l('Day')), **number)}>")  # noqa: E501
         options = [f'<option value="">{escape(_l("Month"))}</option>']
-        for number, label in enumerate(month_names(calendar, language), start=1):
-            selected = " selected" if str(number) == str(month) else ""
-            options.append(f'<option value="{number}"{selected}>{escape(label)}</option>')
-        html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=str(_l('Month')))}>"
+        for index, label in enumerate(month_names(calendar, language), start=1):
+            selected = " selected" if str(index) == str(month) else ""
+            options.append(f'<option value="{index}"{selected}>{escape(label)}</option>')
+        html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=str(_l('Month')), **aria)}>"  # noqa: E501
                     + "".join(options) + "</select>")
-        html.append(f"<input {html_params(type='text', inputmode='numeric', name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, autocomplete='off', aria_label=str(_l('Year')))}>")  # noqa: E501
+        html.append(f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=str(_l('Year')), **number)}>")  # noqa: E501
         html.append(f"<input {html_params(type='hidden', name=f'{name}-calendar', value=calendar)}>")
         html.append("</span>")
         return Markup("".join(html))  # noqa: S704 - every value above is escaped by html_params/escape

@@ -118,6 +118,15 @@ def test_date_widget_shows_the_readers_calendar(fa: Flask, sample) -> None:
     assert '<input name="day-calendar" type="hidden" value="jalali">' in html
 
 
+def test_date_widget_puts_aria_state_on_its_controls(fa: Flask, sample) -> None:
+    form = sample(DATE).cls()
+    html = str(form["day"](**{"aria-invalid": "true", "aria-describedby": "day-error"}))
+    group = html[:html.index(">") + 1]
+    assert 'role="group"' in group and "aria-" not in group
+    assert html.count('aria-required="true"') == 3
+    assert html.count('aria-invalid="true"') == 3 and html.count('aria-describedby="day-error"') == 3
+
+
 def test_date_widget_in_english(en: Flask, sample) -> None:
     html = str(sample(DATE).cls(data={"day": "2025-03-20"})["day"]())
     assert 'value="20"' in html and 'value="2025"' in html and '<option value="3" selected>March</option>' in html
