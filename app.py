@@ -10,13 +10,17 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import admin
+import appointments
+import auth
 import commands
 import config
 import db
+import forms.registry
 import i18n
 import mail
 import storage
-from web import errors, form_helpers, security
+from web import errors, form_helpers, security, templating
 
 csrf = CSRFProtect()
 
@@ -41,15 +45,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     form_helpers.init_app(app)
+    templating.init_app(app)
     commands.init_app(app)
     storage.init_app(app)
+    forms.registry.init_app(app)
     mail.init_app(app)
+    auth.init_app(app)
+    appointments.init_app(app)
     _register_blueprints(app)
+    admin.init_app(app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
+    from applicant import home, my_requests, registration, requests, services, tracking
     from web.main import bp as main_bp
 
-    app.register_blueprint(main_bp)
+    for blueprint in (main_bp, services.bp, registration.bp, home.bp, requests.bp, my_requests.bp, tracking.bp):
+        app.register_blueprint(blueprint)

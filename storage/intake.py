@@ -20,6 +20,7 @@ import hashlib
 import io
 import logging
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
@@ -30,7 +31,7 @@ from flask import current_app
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from peewee import fn
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 import db
 from i18n import localized_digits
@@ -48,6 +49,7 @@ PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9]")
 PDF_EOF_WINDOW = 1024
 JPEG_QUALITIES = (90, 80, 70)
 NAME_LIMIT = 255
+_DECODE_LOCK = threading.Lock()
 ZWNJ = "\u200c"  # the zero-width non-joiner is part of Persian spelling (گواهی‌نامه): kept
 
 
@@ -164,14 +166,25 @@ def _check_pdf(data: bytes) -> None:
 
 
 def _reencode_image(data: bytes, kind: Kind, max_bytes: int) -> bytes:
-    """Decode under the pixel limit, apply the EXIF orientation, and re-encode without metadata."""
+    """Decode under the pixel limit, apply the EXIF orientation, and re-encode without metadata.
+
+    Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES`` is process-wide and WeasyPrint sets it to True when
+    imported (appointment notices), which would let a truncated upload through, padded with grey.
+    It is held False while an upload is decoded, under a lock; the lock also keeps a worker process
+    to one large decode at a time, which bounds its memory.
+    """
     try:
-        with Image.open(io.BytesIO(data), formats=kind.pillow_formats) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise _too_many_pixels()
-            image.load()
-            return _encode(_clean_pixels(image, kind), kind, max_bytes)
+        with _DECODE_LOCK:
+            truncated_allowed, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+            try:
+                with Image.open(io.BytesIO(data), formats=kind.pillow_formats) as image:
+                    width, height = image.size
+                    if width * height > MAX_PIXELS:
+                        raise _too_many_pixels()
+                    image.load()
+                    return _encode(_clean_pixels(image, kind), kind, max_bytes)
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

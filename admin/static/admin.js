@@ -41,3 +41,8 @@
     if (button && !window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 })();
+/* Menu links that only open a dropdown or a filter must not navigate. */
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[href='#']");
+  if (link) { event.preventDefault(); }
+});

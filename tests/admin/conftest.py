@@ -48,6 +48,14 @@ def test_config(test_config: dict, clock: Clock) -> dict:
     return test_config
 
 
+@pytest.fixture()
+def client(app):
+    """A test client reading the back office in English (the tests assert English texts)."""
+    english = app.test_client()
+    english.get("/lang/en")
+    return english
+
+
 def totp_now(clock: Clock, secret: str = SECRET, steps: int = 0) -> str:
     """The code an authenticator app shows at the clock's time (``steps`` × 30 s later)."""
     moment = clock().replace(tzinfo=dt.UTC).timestamp() + steps * 30
@@ -122,12 +130,12 @@ def staff_client(app, clock, world):
 
     def signed_in(key: str):
         client = app.test_client()
+        client.get("/lang/en")
         with app.app_context():
             email = Staff.get_by_id(world[key]).email
         response = sign_in_staff(client, clock, email)
         assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
         clock.advance(seconds=30)  # the next sign-in needs a fresh time step
-        client.get("/lang/en")
         return client
 
     return signed_in

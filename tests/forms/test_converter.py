@@ -12,6 +12,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from forms.converter import (
     answers_to_form_data,
     display_answers,
+    fields_form_class,
     form_to_answers,
     staff_form_class,
     step_form_class,
@@ -272,3 +273,17 @@ def test_required_group_needs_one_filled_item(forms_app: Flask, tmp_path: Path) 
         form = cls()
         assert not form.validate()
         assert [str(e) for e in form.children.errors] == ["Add at least 1 items."]
+
+
+def test_fields_form_for_amendments_uses_the_other_answers(forms_app: Flask, tmp_path: Path) -> None:
+    spec = _spec(tmp_path)
+    cls = fields_form_class(spec, ("old_number", "staff_note", "langs"))
+    assert cls is fields_form_class(spec, ("old_number", "staff_note", "langs"))
+    with forms_app.test_request_context("/?lang=en", method="POST", data={"langs": "fa"}):
+        form = cls(answers={"request_type": "first"})
+        assert [f.name for f in form if f.name != "csrf_token"] == ["old_number", "langs"]
+        assert form.validate(), form.errors
+        assert form_to_answers(form) == {"langs": ["fa"]}
+        renewal = cls(answers={"request_type": "renewal"})
+        assert not renewal.validate()
+        assert [str(e) for e in renewal.old_number.errors] == ["This field is required."]

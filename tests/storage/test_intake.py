@@ -11,7 +11,7 @@ import flask_babel
 import peewee
 import pytest
 from flask import session
-from PIL import Image, ImageCms, PngImagePlugin
+from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
 from models import Document, Draft
 from storage import UploadRejected, accept_upload, get_storage
@@ -167,10 +167,16 @@ def test_bytes_hidden_after_an_image_are_dropped(applicant) -> None:
     assert b"<script>" not in get_storage().open(document.storage_key)
 
 
-def test_damaged_image_is_refused(applicant) -> None:
-    data = jpeg(size=(400, 400))
-    message = refused(applicant, data[: len(data) // 2], "half.jpg", kinds=["jpeg"])
+@pytest.mark.parametrize("truncated_allowed", [False, True])
+@pytest.mark.parametrize("data", [jpeg(size=(400, 400)), png(size=(400, 400), mode="RGB", color=None)],
+                         ids=["jpeg", "png"])
+def test_truncated_image_is_refused(applicant, monkeypatch: pytest.MonkeyPatch, data: bytes,
+                                    truncated_allowed: bool) -> None:
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES = True for the whole process when it is imported.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", truncated_allowed)
+    message = refused(applicant, data[: len(data) // 2], "half", kinds=["jpeg", "png"])
     assert message.startswith("The image could not be read.")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is truncated_allowed
 
 
 @pytest.mark.parametrize("data", [
