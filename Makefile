@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test e2e lint check-schemas translations extract-messages worker bench clean
+.PHONY: run test e2e lint security check-schemas translations extract-messages worker bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,20 +29,38 @@ run: $(VENV)/.runtime translations
 	@echo "Mikhak: http://$(HOST):$(PORT)  (dev inbox: http://$(HOST):$(PORT)/dev/inbox, back office: http://$(HOST):$(PORT)/admin/)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-CHROMIUM := /usr/bin/chromium
+# Debian packages the tests need: Chromium (browser tests), Pango (WeasyPrint PDFs), poppler (reading PDFs back).
+SYSTEM_STAMP := $(VENV)/.system
 
-$(CHROMIUM):
-	@echo "installing Debian's chromium for the end-to-end tests"
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+$(SYSTEM_STAMP): | $(BIN)/python
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	touch $@
 
-test: $(VENV)/.dev translations $(CHROMIUM)
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	npm ci --prefix tests/e2e --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.dev translations $(SYSTEM_STAMP) $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-e2e: $(VENV)/.dev translations $(CHROMIUM)
+e2e: $(VENV)/.dev translations $(SYSTEM_STAMP) $(AXE)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+
+security: $(VENV)/.dev
+	$(BIN)/bandit -r . -x ./.venv,./tests,./bench -ll
 
 check-schemas: $(VENV)/.runtime
 	$(FLASK) schemas check

@@ -65,6 +65,9 @@ def init_app(app: Flask) -> None:
     )
     with app.app_context():
         _service_views(admin, app.extensions[SCHEMAS])
+        from appointments.admin_views import register_admin_views
+
+        register_admin_views(admin)
         admin.add_view(ServicesView(name=_l("Services"), endpoint="admin_services", url="services",
                                     category=ADMINISTRATION))
         admin.add_view(OfficeView(Office, name=_l("Offices"), endpoint="admin_offices", url="offices",

@@ -18,6 +18,8 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.base import current_staff, deny, record, scope
+from appointments import booking, calendar, notice
+from appointments import workflow as office_flow
 from casework.indexing import reindex
 from casework.workflow import TransitionRefused, transition
 from db import database
@@ -65,6 +67,22 @@ def amendable_fields(spec: Any) -> list[tuple[str, list[tuple[str, str, bool]]]]
 def amend_choices(amendable: list) -> list[SelectChoice]:
     """The checkbox choices of "what to amend" (every answer and document the applicant gave)."""
     return [SelectChoice(fid, label) for _title, items in amendable for fid, label, _doc in items]
+
+
+def _appointment_box(row: ServiceRequest, flow: Any, locale: str) -> dict | None:
+    """The request's appointment for staff: when, its status, and whether one can be given now."""
+    if flow is None or getattr(flow, "appointment", None) is None:
+        return None
+    target = office_flow.appointment_status(flow)
+    current = booking.active_appointment(row)
+    last = current or booking.latest_appointment(row)
+    can_give = current is None and target is not None and (
+        row.status == target or target in flow.workflow.next_statuses(row.status))
+    return {
+        "appointment": last, "booked": current is not None, "can_give": can_give, "mode": flow.appointment.mode,
+        "when": notice.when(last.starts_at, last.ends_at, row.office, locale) if last else None,
+        "day": calendar.to_local(last.starts_at, row.office).date().isoformat() if last else None,
+    }
 
 
 class TransitionForm(FlaskForm):
@@ -125,7 +143,10 @@ class RequestPageMixin:
         forms = dict(transition_forms or {})
         amendable = amendable_fields(spec) if spec else []
         transitions = []
+        at_office = office_flow.office_statuses(flow) if flow else set()
         for sid in flow.workflow.next_statuses(row.status) if flow else []:
+            if sid in at_office:
+                continue
             target = flow.workflow.status(sid)
             form = forms.get(sid) or TransitionForm(formdata=None, to_status=sid, prefix=f"t_{sid}")
             form.amend.choices = amend_choices(amendable)
@@ -147,6 +168,7 @@ class RequestPageMixin:
             transitions=transitions, amendable=amendable,
             staff_form=staff_form or (_staff_form(spec, row) if spec else None),
             assign_form=assign, other_requests=self._other_requests(row),
+            appointment=_appointment_box(row, flow, locale),
         )
         return self.render(self.details_template, **context), status
 
@@ -167,7 +189,7 @@ class RequestPageMixin:
         row = self.get_one(request.args.get("id", ""))
         sid = request.form.get("to_status", "")
         flow = workflow_spec(row)
-        if sid not in flow.workflow.next_statuses(row.status):
+        if sid not in flow.workflow.next_statuses(row.status) or sid in office_flow.office_statuses(flow):
             flash(_("This request cannot move from its current status to the one asked for."), "error")
             return self._back(row)
         form = TransitionForm(prefix=f"t_{sid}")

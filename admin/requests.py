@@ -21,6 +21,7 @@ import audit
 from admin import filters as f
 from admin.base import ROLES, Localized, StaffModelView, current_staff, record, service_endpoint
 from admin.request_page import RequestPageMixin, workflow_spec
+from appointments.workflow import office_statuses
 from casework.indexing import index_values
 from casework.workflow import TransitionRefused, transition
 from forms.fields import field_type
@@ -29,6 +30,7 @@ from i18n import bilingual, current_language, format_date, format_datetime
 from models import Office, RequestAnswerIndex, ServiceRequest, Staff, utcnow
 from persian import normalize_digits
 from ratelimit import now
+from tracking import format_code, is_valid_code, normalize_code
 
 COUNT_CAP = 1000
 STANDARD_COLUMNS = ["tracking_code", "national_code", "applicant_name", "office", "status", "submitted_at",
@@ -167,7 +169,7 @@ class RequestListView(RequestPageMixin, StaffModelView):
         keys = sorted({key for spec in self.services() for key in spec.staff.search}) if self.queue \
             else self.answer_search
         for word in normalize_digits(search).split()[:6]:
-            clause = ((ServiceRequest.tracking_code == word.upper().replace("-", ""))
+            clause = ((ServiceRequest.tracking_code == normalize_code(word))
                       | (ServiceRequest.national_code == word)
                       | (ServiceRequest.applicant_name ** f"%{word}%"))
             folded = (index_values(word) or [""])[0]
@@ -220,7 +222,8 @@ class RequestListView(RequestPageMixin, StaffModelView):
                 return text
             if name == "tracking_code":
                 url = request_url(row, fallback=self)
-                return Markup('<a href="{}" dir="ltr" class="tracking-code">{}</a>').format(url, text)
+                return Markup('<a href="{}" dir="ltr" class="tracking-code">{}</a>').format(
+                    url, format_code(text) if is_valid_code(text) else text)
             if name == "due_at" and text and is_overdue(row):
                 return Markup('<span class="overdue">{} <span class="badge badge-danger">{}</span></span>').format(
                     text, _("Overdue"))
@@ -242,9 +245,10 @@ class RequestListView(RequestPageMixin, StaffModelView):
             return
         targets: dict[str, Any] = {}
         for spec in self.services():
+            at_office = office_statuses(spec)
             for transition_spec in spec.workflow.transitions:
                 for sid in transition_spec.to:
-                    if not spec.workflow.status(sid).amend:
+                    if not spec.workflow.status(sid).amend and sid not in at_office:
                         targets.setdefault(sid, spec.workflow.status(sid).label)
         for sid, label in targets.items():
             name = f"to_{sid}"
@@ -262,6 +266,9 @@ class RequestListView(RequestPageMixin, StaffModelView):
         moved = refused = 0
         for row in self.scoped_records(ids):
             spec = workflow_spec(row)
+            if to_status in office_statuses(spec):
+                refused += 1
+                continue
             try:
                 previous = row.status
                 transition(row, spec, to_status, actor_type="staff", actor_id=staff.id)

@@ -42,3 +42,14 @@ def completion_status(spec) -> str | None:
     if attended is None or spec.workflow.status(attended).final:
         return None
     return next(iter(spec.workflow.next_statuses(attended)), None)
+
+
+def office_statuses(spec) -> set[str]:
+    """Return the statuses reached only through booking and check-in at the office, never by a plain button.
+
+    Giving an appointment books a slot and e-mails the notice; check-in and no-shows happen on the day view.
+    Empty for a service without an ``appointment`` section.
+    """
+    if getattr(spec, "appointment", None) is None:
+        return set()
+    return {sid for sid in (appointment_status(spec), attended_status(spec), no_show_status(spec)) if sid}

@@ -210,3 +210,22 @@ def test_escape_cell_covers_every_dangerous_start():
     for text in ("=1+1", "+1", "-1", "@x", "\tx", "\rx", "\x00x"):
         assert escape_cell(text) == "'" + text
     assert escape_cell("Sara") == "Sara" and escape_cell(None) == "" and escape_cell(5) == "5"
+
+
+def test_the_appointment_step_is_reached_by_giving_an_appointment_not_by_a_button(app, world, staff_client):
+    rid = make_request(app, world["berlin"], world["applicant"], status="approved")
+    client = staff_client("berlin_officer")
+    html = page(client.get(f"/admin/requests/passport/details/?id={rid}"))
+    assert 'name="to_status" value="appointment"' not in html
+    assert "Give an appointment" in html and "/admin/appointments/issue/TST" in html
+    response = client.post(f"/admin/requests/passport/transition/?id={rid}", data={"to_status": "appointment"})
+    assert response.status_code == 303 and load(app, rid).status == "approved"
+    bulk = client.post("/admin/queue/action/", data={"action": "to_appointment", "rowid": [str(rid)]})
+    assert bulk.status_code in (302, 303) and load(app, rid).status == "approved"
+
+
+def test_check_in_and_no_show_are_not_buttons_on_the_request_page(app, world, staff_client):
+    rid = make_request(app, world["berlin"], world["applicant"], status="appointment")
+    html = page(staff_client("berlin_officer").get(f"/admin/requests/passport/details/?id={rid}"))
+    assert 'value="attended"' not in html and 'value="no_show"' not in html
+    assert "Appointment" in html

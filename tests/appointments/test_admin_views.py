@@ -15,17 +15,6 @@ TODAY_10 = dt.datetime(2026, 12, 1, 9, 0)  # 10:00 in Berlin; the clock says 09:
 
 
 @pytest.fixture()
-def app(app):
-    """The app with the appointment pages in its back office."""
-    from admin import get_admin
-    from appointments.admin_views import register_admin_views
-
-    if "appointments_day.index" not in app.view_functions:
-        register_admin_views(get_admin(app))
-    return app
-
-
-@pytest.fixture()
 def office_day(app, client, clock):
     with app.test_request_context("/"):
         berlin, london = make_office(), make_office(country="GB", timezone="Europe/London")
