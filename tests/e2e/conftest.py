@@ -115,15 +115,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox):
     server = subprocess.Popen([*flask, "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # a loaded CI machine may take a while to import everything
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 (loopback only)
             break
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     else:
         server.kill()
-        raise RuntimeError((instance / "server.log").read_text())
+        log.flush()
+        raise RuntimeError("the app did not start:\n" + (instance / "server.log").read_text())
     yield {"url": base, "instance": instance, "env": env}
     server.terminate()
     server.wait(10)
