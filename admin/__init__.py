@@ -13,6 +13,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from admin.applicants import ApplicantView
 from admin.base import Localized, service_endpoint
 from admin.cli import staff_cli
 from admin.dashboard import DashboardView
@@ -20,7 +21,7 @@ from admin.management import AuditLogView, OfficeView, StaffAccountView
 from admin.requests import RequestListView, service_view_kwargs
 from admin.services_view import ServicesView
 from admin.signin import bp as sign_in_bp
-from models import AuditLog, Office, Staff
+from models import Applicant, AuditLog, Office, Staff
 
 EXTENSION = "mikhak_admin"
 ADMINISTRATION = _l("Administration")
@@ -72,6 +73,8 @@ def init_app(app: Flask) -> None:
                                     category=ADMINISTRATION))
         admin.add_view(OfficeView(Office, name=_l("Offices"), endpoint="admin_offices", url="offices",
                                   category=ADMINISTRATION))
+        admin.add_view(ApplicantView(Applicant, name=_l("Applicants"), endpoint="admin_applicants", url="applicants",
+                                     category=ADMINISTRATION))
         admin.add_view(StaffAccountView(Staff, name=_l("Staff"), endpoint="admin_staff", url="staff",
                                         category=ADMINISTRATION))
         admin.add_view(AuditLogView(AuditLog, name=_l("Audit log"), endpoint="admin_audit", url="audit",
