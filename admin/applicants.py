@@ -65,8 +65,8 @@ class ApplicantView(StaffModelView):
         form = EmailChangeForm()
         if form.validate_on_submit():
             new = form.email.data
-            taken = (Applicant.select().where((fn.LOWER(Applicant.email) == new.lower()) & (Applicant.id != applicant.id))
-                     .exists())
+            others = Applicant.select().where(Applicant.id != applicant.id)
+            taken = others.where(fn.LOWER(Applicant.email) == new.lower()).exists()
             if new.lower() == applicant.email.lower():
                 form.email.errors = [_("This is already the applicant's address.")]
             elif taken:
