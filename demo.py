@@ -59,3 +59,7 @@ def load() -> Iterator[str]:
     yield f"demo admin TOTP secret: {admin.totp_secret} (add it to an authenticator app, " \
           f"or print the current code with: flask --app app staff totp {email})"
     yield f"{Office.select().count()} consular offices"
+    from appointments.holidays import import_file
+
+    added, updated = import_file(current_app.config["HOLIDAYS_FILE"])
+    yield f"closed days from {current_app.config['HOLIDAYS_FILE']}: {added} added, {updated} updated"
