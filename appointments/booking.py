@@ -132,8 +132,8 @@ def _book(request: ServiceRequest, spec, starts_at: dt.datetime | None, *, actor
                 created_at=now(), actor_type=actor_type, actor_id=actor_id)
             note = public_note or timeline_note(appointment, locked.applicant.locale, "booked")
             if locked.status != target:
-                transition(locked, spec, target, actor_type=actor_type, actor_id=actor_id,
-                           public_note=note, internal_note=internal_note)
+                transition(locked, spec, target, actor_type=actor_type, actor_id=actor_id,  # the notice is the e-mail
+                           public_note=note, internal_note=internal_note, notify_applicant=False)
             else:
                 record_event(locked, kind="appointment", from_status=locked.status, to_status=locked.status,
                              public_note=note, internal_note=internal_note, actor_type=actor_type,

@@ -28,6 +28,7 @@ def test_issue_proposes_the_next_free_slot_and_moves_the_request(ctx):
     assert notice.to == req.applicant.email and req.tracking_code[:4] in notice.body_text
     assert notice.attachments[0]["filename"].endswith(".ics")
     assert notice.attachments[0]["content_type"] == "text/calendar"
+    assert MailMessage.select().count() == 1  # the notice is the only e-mail: no separate status e-mail
 
 
 def test_issue_at_a_chosen_slot_and_refusals(ctx):
