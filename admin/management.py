@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -21,6 +22,7 @@ from admin import credentials
 from admin.base import ADMIN_ONLY, ROLES, StaffModelView, current_staff, record
 from auth import sessions
 from models import AuditLog, Staff
+from persian import normalize_digits
 
 
 class JSONTextField(TextAreaField):
@@ -54,11 +56,47 @@ def _countries(form: Any, field: Any) -> None:
     field.data = [str(c).upper() for c in data]
 
 
-def _opening_hours(form: Any, field: Any) -> None:
-    data = field.data if field.data is not None else {}
-    if not isinstance(data, dict):
-        raise ValidationError(_('Enter opening hours as JSON, like {"mon": [["09:00", "13:00"]]}.'))
-    field.data = data
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS_LINE = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun)\s*:\s*(.*)$", re.IGNORECASE)
+_PERIOD = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]|24):([0-5]\d)$")
+
+
+class OpeningHoursField(TextAreaField):
+    """Opening hours typed one weekday a line, ``mon: 09:00-13:00, 14:00-16:00``; stored as a dict of periods."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        hours = self.data or {}
+        lines = (f"{day}: " + ", ".join(f"{a}-{b}" for a, b in hours[day]) for day in WEEKDAYS if hours.get(day))
+        return "\n".join(lines)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            self.data = parse_opening_hours(normalize_digits(valuelist[0]))
+
+
+def parse_opening_hours(text: str) -> dict[str, list[list[str]]]:
+    """Parse the one-line-per-weekday text; raise ValueError naming the line that is wrong."""
+    hours: dict[str, list[list[str]]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _HOURS_LINE.match(line)
+        if not match:
+            raise ValueError(_("Line %(num)s: start with a weekday (mon, tue, wed, thu, fri, sat, sun) and a colon.",
+                               num=number))
+        day, periods = match.group(1).lower(), []
+        for part in filter(None, (p.strip() for p in match.group(2).split(","))):
+            times = _PERIOD.match(part)
+            start, end = (f"{times.group(1)}:{times.group(2)}", f"{times.group(3)}:{times.group(4)}") if times \
+                else ("", "")
+            if not times or start >= end or end > "24:00":
+                raise ValueError(_("Line %(num)s: write each period as 09:00-13:00 (opening before closing).",
+                                   num=number))
+            periods.append([start, end])
+        hours[day] = sorted(hours.get(day, []) + periods)
+    return {day: periods for day, periods in hours.items() if periods}
 
 
 def _timezone(form: Any, field: Any) -> None:
@@ -78,12 +116,13 @@ class OfficeView(StaffModelView):
     form_columns = ["code", "name_fa", "name_en", "country", "city_fa", "city_en", "address_fa", "address_en",
                     "email", "phone", "timezone", "serves_countries", "slot_minutes", "slot_capacity",
                     "opening_hours", "active"]
-    form_overrides = {"serves_countries": JSONTextField, "opening_hours": JSONTextField}
+    form_overrides = {"serves_countries": JSONTextField, "opening_hours": OpeningHoursField}
     form_args = {
         "country": {"validators": [_country]},
         "timezone": {"validators": [_timezone]},
         "serves_countries": {"validators": [_countries]},
-        "opening_hours": {"validators": [_opening_hours]},
+        "opening_hours": {"description": _l("One weekday a line, e.g. “mon: 09:00-13:00, 14:00-16:00”. "
+                                            "Days not listed are closed. Times are the office's local time.")},
         "email": {"validators": [Optional(), Email()]},
     }
     column_labels = {

@@ -80,11 +80,29 @@ def test_officers_see_their_own_office_only_and_cannot_edit_it(app, world, staff
     admin = staff_client("admin")
     response = admin.post(f"/admin/offices/edit/?id={world['london']}", data={
         "code": "gb-london", "name_fa": "لندن", "name_en": "London", "country": "gb", "timezone": "Europe/London",
-        "serves_countries": '["GB", "ie"]', "opening_hours": "{}", "slot_minutes": "20", "slot_capacity": "2",
+        "serves_countries": '["GB", "ie"]', "opening_hours": "mon: 09:00-13:00, 14:00-16:00\nSAT: ۱۰:۰۰-۱۲:۰۰", "slot_minutes": "20", "slot_capacity": "2",
         "active": "y"})
     assert response.status_code == 302, page(response)[-1500:]
     with app.app_context():
         assert Office.get_by_id(world["london"]).serves_countries == ["GB", "IE"]
+        assert Office.get_by_id(world["london"]).opening_hours == {
+            "mon": [["09:00", "13:00"], ["14:00", "16:00"]], "sat": [["10:00", "12:00"]]}
+    form = page(admin.get(f"/admin/offices/edit/?id={world['london']}"))
+    assert "mon: 09:00-13:00, 14:00-16:00\nsat: 10:00-12:00" in form
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("monday 09:00-13:00", "Line 1: start with a weekday"),
+    ("mon: 09:00-13:00\ntue: 13:00-09:00", "Line 2: write each period as 09:00-13:00"),
+    ("mon: 9-13", "Line 1: write each period"),
+])
+def test_wrong_opening_hours_name_the_line_and_keep_the_text(app, world, staff_client, text, message):
+    response = staff_client("admin").post(f"/admin/offices/edit/?id={world['london']}", data={
+        "code": "gb-london", "name_fa": "لندن", "name_en": "London", "country": "GB", "timezone": "Europe/London",
+        "serves_countries": '["GB"]', "opening_hours": text, "slot_minutes": "20", "slot_capacity": "2"})
+    html = page(response)
+    assert response.status_code == 200 and message in html
+    assert text.split("\n")[0] in html
 
 
 def test_an_office_with_requests_cannot_be_deleted(app, world, staff_client):
