@@ -131,7 +131,7 @@ def verify_totp(staff: Staff, code: str) -> TotpResult:
     with one code cannot both succeed.
     """
     code = "".join((code or "").split())
-    if not staff.totp_secret or len(code) != 6 or not code.isdigit():
+    if not staff.totp_secret or len(code) != 6 or not (code.isascii() and code.isdigit()):
         return TotpResult("wrong")
     totp = pyotp.TOTP(staff.totp_secret, interval=TOTP_INTERVAL)
     here = current_step()

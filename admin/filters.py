@@ -101,7 +101,7 @@ class AssignedFilter(Equals):
         return choices + [(str(s.id), str(s)) for s in staff]
 
     def validate(self, value: str) -> bool:
-        return value in ("me", "none") or value.isdigit()
+        return value in ("me", "none") or (value.isascii() and value.isdigit())
 
     def apply(self, query: pw.ModelSelect, value: str) -> pw.ModelSelect:
         if value == "none":

@@ -112,7 +112,7 @@ class DatePartsWidget:
         html.append(f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=str(_l('Year')), **number)}>")  # noqa: E501
         html.append(f"<input {html_params(type='hidden', name=f'{name}-calendar', value=calendar)}>")
         html.append("</span>")
-        return Markup("".join(html))  # noqa: S704 - every value above is escaped by html_params/escape
+        return Markup("".join(html))  # noqa: S704  # nosec B704 # values escaped by html_params/escape
 
 
 class DatePartsField(Field):
@@ -224,7 +224,8 @@ class NoticeWidget:
         kwargs.setdefault("id", field.id)
         classes = f"notice notice-{field.style}"
         body = field.text.__html__() if field.text is not None else ""
-        return Markup(f"<div {html_params(class_=classes, role='note', **kwargs)}>{body}</div>")  # noqa: S704
+        # body is LocalMarkdown.__html__ (nh3-sanitized) or LocalText.__html__ (escaped); attributes by html_params.
+        return Markup(f"<div {html_params(class_=classes, role='note', **kwargs)}>{body}</div>")  # noqa: S704  # nosec B704
 
 
 class NoticeField(Field):

@@ -30,7 +30,8 @@ def test_language_switch_returns_to_the_same_page(client):
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
+    "target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)",
+               "/\t/evil.example", "/x\r\nSet-Cookie: a=b", "/x\x00"])
 def test_language_switch_never_redirects_off_site(client, target):
     response = client.get("/lang/en", query_string={"next": target})
     assert response.headers["Location"] == "/"

@@ -8,7 +8,7 @@ import peewee
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from web.security import request_id
 
@@ -52,6 +52,12 @@ def init_app(app: Flask) -> None:
         log.error("database unavailable (incident %s): %s", request_id(), exc)
         return _page(503, _("Service temporarily unavailable"),
                      _("The service is temporarily unavailable. Please try again in a few minutes."))
+
+    @app.errorhandler(OverflowError)
+    def number_out_of_range(exc: OverflowError):
+        # sqlite3 cannot bind an integer beyond 64 bits: an id or page number that large names nothing.
+        log.warning("number out of range (incident %s): %s", request_id(), exc, exc_info=exc)
+        return http_error(NotFound())
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

@@ -13,8 +13,12 @@ bp = Blueprint("main", __name__)
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Return ``target`` when it is a same-site relative path, otherwise ``fallback``."""
-    if not target:
+    """Return ``target`` when it is a same-site relative path, otherwise ``fallback``.
+
+    Control characters are refused: a line break cannot go into a Location header (werkzeug raises),
+    and browsers drop tabs and line breaks from URLs, which could turn ``/<TAB>/host`` into ``//host``.
+    """
+    if not target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

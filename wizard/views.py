@@ -157,7 +157,7 @@ def _has_uploads(form) -> bool:
 
 def _int_or_404(text: str) -> int:
     """Parse an id from a posted action, answering 404 for anything else."""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         abort(404)
     return int(text)
 
@@ -170,5 +170,5 @@ def _change_group(form, action: str) -> None:
         abort(400)
     if verb == "add" and len(group.entries) < (group.max_entries or 99):
         group.append_entry()
-    elif verb == "remove" and rest and rest[0].isdigit() and int(rest[0]) < len(group.entries):
+    elif verb == "remove" and rest and rest[0].isascii() and rest[0].isdigit() and int(rest[0]) < len(group.entries):
         group.entries.pop(int(rest[0]))

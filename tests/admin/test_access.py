@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from admin import get_admin
 from admin.base import StaffModelView
+from admin.filters import AssignedFilter
 from auth import sessions
 from models import Applicant, AuditLog, RequestEvent, ServiceRequest
 from tests.admin.conftest import make_document, make_request, page
@@ -76,6 +78,27 @@ def test_another_office_s_request_answers_404_on_every_get(app, world, staff_cli
     assert any(row.details.get("reason") == "out_of_scope" for row in denials(app))
     assert staff_client("berlin_officer").get("/admin/requests/passport/" + path.format(id=berlin, doc=doc)
                                               ).status_code == 200
+
+
+def test_numbers_too_large_for_the_database_answer_404_not_500(app, world, staff_client):
+    berlin = make_request(app, world["berlin"], world["applicant"])
+    client = staff_client("berlin_officer")
+    huge = "9" * 30  # beyond 64 bits: sqlite3 raises OverflowError when it is bound
+    base = "/admin/requests/passport/"
+    for url in (f"{base}details/?id={huge}", f"{base}document/?id={berlin}&doc={huge}", f"/admin/queue/?page={huge}"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{base}transition/?id={huge}", data={"to_status": "in_review"}).status_code == 404
+    assert client.post(f"{base}action/", data={"action": "to_in_review", "rowid": [huge]}).status_code == 404
+    with app.app_context():
+        assert ServiceRequest.get_by_id(berlin).status == "submitted"
+
+
+def test_the_assigned_filter_refuses_digits_that_are_not_ascii(app, world, staff_client):
+    queue = next(view for view in get_admin(app)._views if view.endpoint == "admin_queue")
+    key = next(key for key, (_index, flt) in queue._filter_args.items() if isinstance(flt, AssignedFilter))
+    client = staff_client("admin")
+    for value in ("²", "٣"):  # both are str.isdigit(); int("²") fails
+        assert client.get(f"/admin/queue/?flt0_{key}={value}").status_code == 200, value
 
 
 def test_another_office_s_request_cannot_be_changed_by_any_post(app, world, staff_client):

@@ -52,6 +52,14 @@ def test_codes_of_the_previous_and_next_steps_are_accepted_but_not_further(app, 
     assert client.post("/admin/sign-in/code", data={"code": totp_now(clock, steps=-1)}).status_code == 303
 
 
+def test_a_code_of_digits_that_are_not_ascii_is_a_wrong_code(app, client, clock, world):
+    client.post("/admin/sign-in", data={"email": EMAIL, "password": PASSWORD})
+    response = client.post("/admin/sign-in/code", data={"code": "²²²²²²"})  # str.isdigit(), not a code
+    assert response.status_code == 200
+    assert "The code is not right." in page(response)
+    assert client.post("/admin/sign-in/code", data={"code": totp_now(clock)}).status_code == 303
+
+
 def test_five_failures_lock_the_account_for_fifteen_minutes(app, client, clock, world):
     for _ in range(4):
         assert client.post("/admin/sign-in", data={"email": EMAIL, "password": "wrong password!"}).status_code == 200

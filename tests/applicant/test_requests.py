@@ -123,6 +123,16 @@ def test_uploaded_files_survive_the_draft_and_can_be_removed(applicant_client, a
     assert applicant_client.get("/services/passport/request/review").headers["Location"].endswith("/step/documents")
 
 
+def test_ids_too_large_for_the_database_or_not_ascii_digits_answer_404(applicant_client):
+    fill_passport(applicant_client)
+    huge = "9" * 30  # beyond 64 bits: sqlite3 raises OverflowError when it is bound
+    assert applicant_client.get(f"/documents/{huge}").status_code == 404
+    for document_id in (huge, "²"):  # "²".isdigit() is true, int("²") fails
+        response = applicant_client.post("/services/passport/request/step/documents",
+                                         data={"action": f"delete-file:{document_id}"})
+        assert response.status_code == 404, document_id
+
+
 def test_my_requests_and_request_page(applicant_client):
     fill_passport(applicant_client)
     code = submit(applicant_client)

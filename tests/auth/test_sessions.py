@@ -213,7 +213,8 @@ def test_after_sign_in_a_registered_applicant_follows_next(app, client, clock):
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
-                                    "javascript:alert(1)", "http:/evil.example", "evil.example"])
+                                    "javascript:alert(1)", "http:/evil.example", "evil.example",
+                                    "/\t/evil.example", "/x\r\nSet-Cookie: a=b", "/x\x00"])
 def test_next_never_leaves_the_site(app, client, target):
     with app.app_context():
         Applicant.create(national_code=NC, email=EMAIL, activated_at=dt.datetime(2026, 1, 1))
