@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import SchemaMigrator, migrate
 
 from db import database
-from models import ALL_MODELS, SchemaVersion
+from models import ALL_MODELS, MailMessage, SchemaVersion
+
+
+def _mail_sensitive(migrator: SchemaMigrator) -> None:
+    """2: outbox rows holding a one-time password are marked, so their bodies can be removed once sent."""
+    migrate(migrator.add_column("mail_message", "sensitive", MailMessage.sensitive))
+
 
 # Each step upgrades the schema from version N-1 to N with peewee's SchemaMigrator, e.g.
 #   def _add_office_fax(migrator): migrate(migrator.add_column("office", "fax", Office.fax))
 # A fresh database is created from the current models and stamped with the latest version
 # (the models are the schema of LATEST), so steps only ever run on older databases.
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {}
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive}
 LATEST = max(MIGRATIONS, default=1)
 
 

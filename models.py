@@ -288,6 +288,7 @@ class MailMessage(BaseModel):
     next_attempt_at = pw.DateTimeField(default=utcnow)
     sent_at = pw.DateTimeField(null=True)
     last_error = pw.TextField(default="")
+    sensitive = pw.BooleanField(default=False)  # holds a one-time password: bodies removed after SMTP delivery
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False),)

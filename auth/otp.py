@@ -138,8 +138,8 @@ def issue(national_code: str, email: str, *, locale: str, ip: str) -> Sent:
         ratelimit.hit(send_key(national_code))
         ratelimit.hit(ip_key(ip))
         if matches:
-            queue_email(email, "otp", locale, code=code, minutes=int(CODE_LIFETIME.total_seconds() // 60),
-                        national_code_end=national_code[-4:])
+            queue_email(email, "otp", locale, sensitive=True, code=code,
+                        minutes=int(CODE_LIFETIME.total_seconds() // 60), national_code_end=national_code[-4:])
             audit.record("otp.sent", object_type="national_code", object_id=national_code, email=email,
                          first_sign_in=applicant is None)
         else:

@@ -55,14 +55,16 @@ def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, 
 
 
 def queue_email(to: str, template: str, locale: str, *, attachments: list[dict] | None = None,
-                **context: Any) -> MailMessage:
+                sensitive: bool = False, **context: Any) -> MailMessage:
     """Render ``templates/email/<template>.*`` in ``locale`` and add it to the outbox.
 
     ``attachments`` are dicts made by ``attachment(filename, content_type, data)``. The row is written
     in the caller's current transaction: it exists if and only if the caller's action commits.
+    ``sensitive`` marks a message holding a secret (a one-time password): its bodies are removed from
+    the outbox once an SMTP server has accepted it.
     """
     subject, text, html = render_email(template, locale, **context)
-    return _queue(to, subject, text, html, attachments)
+    return _queue(to, subject, text, html, attachments, sensitive=sensitive)
 
 
 def attachment(filename: str, content_type: str, data: bytes) -> dict:
@@ -79,9 +81,10 @@ def queue_raw(to: str, subject: str, text: str, html: str = "") -> MailMessage:
     return _queue(to, _subject(subject), text, html or "")
 
 
-def _queue(to: str, subject: str, text: str, html: str, attachments: list[dict] | None = None) -> MailMessage:
+def _queue(to: str, subject: str, text: str, html: str, attachments: list[dict] | None = None, *,
+           sensitive: bool = False) -> MailMessage:
     """Insert the outbox row and, in a request, note it for sending once the request's work commits."""
     message = MailMessage.create(to=_address(to), subject=subject, body_text=text, body_html=html,
-                                 attachments=list(attachments or []))
+                                 attachments=list(attachments or []), sensitive=sensitive)
     inline.note_queued(message.id)
     return message

@@ -74,10 +74,16 @@ def _ours(row: MailMessage):
     return (MailMessage.id == row.id) & (MailMessage.status == "sending") & (MailMessage.attempts == row.attempts)
 
 
+SCRUBBED = "[removed after delivery: this message held a one-time password]"
+
+
 def _mark_sent(row: MailMessage) -> None:
-    """Record a delivered message."""
+    """Record a delivered message; a sensitive one delivered by SMTP keeps no copy of its secret."""
     now = utcnow()
-    MailMessage.update(status="sent", sent_at=now, next_attempt_at=now, last_error="").where(_ours(row)).execute()
+    changes: dict = {"status": "sent", "sent_at": now, "next_attempt_at": now, "last_error": ""}
+    if row.sensitive and current_app.config["MAIL_BACKEND"] == "smtp":
+        changes.update(body_text=SCRUBBED, body_html="")
+    MailMessage.update(**changes).where(_ours(row)).execute()
 
 
 def _mark_failed(row: MailMessage, error: BaseException, permanent: bool = False) -> None:

@@ -30,6 +30,7 @@ def test_only_an_hmac_of_the_code_is_stored_bound_to_attempt_national_code_and_e
         assert otp.code_hmac(challenge.attempt_id, VALID_CODES[1], EMAIL, code) != expected
         assert otp.code_hmac("another-attempt", NC, EMAIL, code) != expected
         assert challenge.expires_at - challenge.created_at == otp.CODE_LIFETIME
+    assert [m.sensitive for m in mails_to(app, EMAIL)] == [True]  # its body is removed once SMTP accepts it
 
 
 def test_codes_are_six_random_digits():

@@ -265,3 +265,21 @@ def test_unknown_backend_refuses_to_start(test_config):
     test_config["MAIL_BACKEND"] = "pigeon"
     with pytest.raises(ValueError, match="MAIL_BACKEND"):
         create_app(test_config)
+
+
+def test_a_one_time_password_leaves_no_copy_in_the_outbox_once_smtp_accepted_it(ctx, smtp_server):
+    secret = queue_email("ali@example.com", "test_notice", "fa", sensitive=True, title="کد ورود", greeting="سلام",
+                         code="535353")
+    plain = _queue_notice()
+    assert deliver_pending() == (2, 0)
+    assert any("535353" in m.get_body(preferencelist=("plain",)).get_content() for m in smtp_server.messages)
+    row = MailMessage.get_by_id(secret.id)
+    assert row.status == "sent" and "535353" not in row.body_text + row.body_html
+    assert "424242" in MailMessage.get_by_id(plain.id).body_text
+
+
+def test_a_one_time_password_waiting_for_a_retry_is_kept(ctx, smtp_down):
+    secret = queue_email("ali@example.com", "test_notice", "fa", sensitive=True, title="t", greeting="g",
+                         code="535353")
+    assert deliver_pending() == (0, 1)
+    assert "535353" in MailMessage.get_by_id(secret.id).body_text
