@@ -8,7 +8,7 @@ import migrations
 from app import create_app
 from config import DEV_SECRET_KEY
 from db import database
-from models import Office, SchemaVersion
+from models import ClosedDay, Office, SchemaVersion
 
 
 def test_home_page_names_the_product_in_persian_by_default(client):
@@ -122,5 +122,21 @@ def test_demo_load_creates_offices_and_admin_once(app, runner):
     second = runner.invoke(args=["demo", "load"])
     assert "admin@mikhak.example" in first.output and "password" in first.output
     assert first.exit_code == 0 and second.exit_code == 0
+    assert "closed days from" in first.output and " 0 added" in second.output
     with app.app_context():
         assert Office.select().count() == 5
+        assert ClosedDay.select().where(ClosedDay.scope == "iran").exists()
+
+
+def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}"})
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        database.execute_sql("ALTER TABLE mail_message DROP COLUMN sensitive")  # as version 1 created it
+        SchemaVersion.delete().execute()
+        SchemaVersion.create(version=1)
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert "upgraded from schema version 1 to 2" in result.output, result.output
+    with app.app_context():
+        assert migrations.current_version() == migrations.LATEST == 2
+        assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
