@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import audit
 import tracking
 from appointments import booking, calendar, changes, notice
 from appointments.booking import BookingError
@@ -32,6 +33,7 @@ def own_request(tracking_code: str) -> ServiceRequest:
     found = ServiceRequest.get_or_none((ServiceRequest.tracking_code == code)
                                        & (ServiceRequest.applicant == current_user.applicant.id))
     if found is None:
+        audit.record("access.denied", object_type="request", object_id=tracking_code[:32], reason="appointment")
         abort(404)
     return found
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from appointments import booking
-from models import Appointment, RescheduleRequest
+from models import Appointment, AuditLog, RescheduleRequest
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, sign_in_as, spec
 
 TOMORROW_9 = dt.datetime(2026, 12, 2, 8, 0)
@@ -38,6 +38,8 @@ def test_another_applicant_gets_404_everywhere(app, client, clock, setup):
         assert client.get(f"/requests/{code}/appointment{path}").status_code == 404, path
     assert client.post(f"/requests/{code}/appointment/cancel").status_code == 404
     assert client.get("/requests/NOTACODE/appointment").status_code == 404
+    with app.app_context():
+        assert AuditLog.select().where(AuditLog.action == "access.denied").count() >= 3
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(app, setup):
