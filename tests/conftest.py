@@ -22,10 +22,19 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def _reset_postgres() -> None:
-    """Empty every table of the test PostgreSQL database, creating them on first use."""
+    """Empty every table of the test PostgreSQL database (creating them on first use); ids start again at 1.
+
+    DELETE, children first, then the sequences: about 50 times faster than TRUNCATE on these small tables
+    (TRUNCATE rewrites every table's files: 0.6 s a test here).
+    """
     if database.table_exists(SchemaVersion._meta.table_name):
-        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS if m is not SchemaVersion)
-        database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        tables = [m._meta.table_name for m in reversed(ALL_MODELS) if m is not SchemaVersion]
+        with database.atomic():
+            for table in tables:
+                database.execute_sql(f'DELETE FROM "{table}"')  # noqa: S608 (names from the models)
+            database.execute_sql(
+                "SELECT setval(s, 1, false) FROM (SELECT pg_get_serial_sequence(t, 'id') AS s "
+                "FROM unnest(%s::text[]) AS t) AS q WHERE s IS NOT NULL", (tables,))
     migrations.upgrade()
 
 

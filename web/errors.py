@@ -59,6 +59,14 @@ def init_app(app: Flask) -> None:
         log.warning("number out of range (incident %s): %s", request_id(), exc, exc_info=exc)
         return http_error(NotFound())
 
+    @app.errorhandler(peewee.DataError)
+    def data_error(exc: peewee.DataError):
+        # PostgreSQL refuses an integer beyond bigint (SQLSTATE 22003) the way sqlite3 raises OverflowError.
+        causes = (exc.__cause__, exc.__context__, *exc.args)
+        if any(getattr(cause, "pgcode", None) == "22003" for cause in causes):
+            return number_out_of_range(exc)
+        return server_error(exc)
+
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
         if isinstance(exc, HTTPException) and not isinstance(exc, InternalServerError):
