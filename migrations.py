@@ -6,8 +6,31 @@ from collections.abc import Callable
 
 from playhouse.migrate import SchemaMigrator, migrate
 
-from db import database
+from db import database, is_sqlite
 from models import ALL_MODELS, MailMessage, SchemaVersion
+
+SQLITE_AUDIT_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+POSTGRES_AUDIT_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+    "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+]
+
+
+def _audit_append_only(migrator: SchemaMigrator | None = None) -> None:
+    """3: the database itself refuses to change or delete audit rows (triggers), not only the application."""
+    statements = SQLITE_AUDIT_TRIGGERS if is_sqlite() else POSTGRES_AUDIT_TRIGGERS
+    for statement in statements:
+        database.execute_sql(statement)
 
 
 def _mail_sensitive(migrator: SchemaMigrator) -> None:
@@ -19,7 +42,9 @@ def _mail_sensitive(migrator: SchemaMigrator) -> None:
 #   def _add_office_fax(migrator): migrate(migrator.add_column("office", "fax", Office.fax))
 # A fresh database is created from the current models and stamped with the latest version
 # (the models are the schema of LATEST), so steps only ever run on older databases.
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive}
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only}
+# Steps that add more than tables (triggers) also run on a fresh database, after the tables are created.
+ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only,)
 LATEST = max(MIGRATIONS, default=1)
 
 
@@ -37,6 +62,8 @@ def upgrade() -> tuple[int | None, int]:
         before = current_version()
         if before is None:
             database.create_tables(ALL_MODELS)
+            for step in ON_CREATE:
+                step()
             SchemaVersion.create(version=LATEST)
             return None, LATEST
         migrator = SchemaMigrator.from_database(database.obj)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, render_template
+import ipaddress
+
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 
 from mail.outbox import recent
 from models import MailMessage
@@ -13,9 +15,21 @@ SHOWN = 200
 
 @bp.before_request
 def development_only() -> None:
-    """Answer 404 unless the app runs in development (the inbox shows one-time passwords)."""
-    if current_app.config.get("MIKHAK_ENV") != "development":
+    """Answer 404 unless the app runs in development and is asked from this machine (it shows one-time passwords).
+
+    The loopback check guards a deployment that forgot ``MIKHAK_ENV=production``: the inbox then still
+    answers only on the server itself (test clients report 127.0.0.1).
+    """
+    if current_app.config.get("MIKHAK_ENV") != "development" or not _from_this_machine():
         abort(404)
+
+
+def _from_this_machine() -> bool:
+    """Return whether the request comes from a loopback address."""
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
 
 
 @bp.get("")

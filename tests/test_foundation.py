@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import peewee
 import pytest
 
+import audit
 import migrations
 from app import create_app
 from config import DEV_SECRET_KEY
 from db import database
-from models import ClosedDay, Office, SchemaVersion
+from models import AuditLog, ClosedDay, Office, SchemaVersion
 
 
 def test_home_page_names_the_product_in_persian_by_default(client):
@@ -136,7 +138,17 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
         SchemaVersion.delete().execute()
         SchemaVersion.create(version=1)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert "upgraded from schema version 1 to 2" in result.output, result.output
+    assert "upgraded from schema version 1 to 3" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 2
+        assert migrations.current_version() == migrations.LATEST == 3
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
+
+
+def test_the_database_refuses_to_change_or_delete_audit_rows(app):
+    with app.app_context():
+        row = audit.record("test.event", actor="system", object_type="test", object_id="1")
+        for statement in (AuditLog.update(action="forged").where(AuditLog.id == row.id),
+                          AuditLog.delete().where(AuditLog.id == row.id)):
+            with pytest.raises(peewee.DatabaseError, match="append-only"), database.atomic():
+                statement.execute()
+        assert AuditLog.get_by_id(row.id).action == "test.event"

@@ -80,7 +80,8 @@ def test_officers_see_their_own_office_only_and_cannot_edit_it(app, world, staff
     admin = staff_client("admin")
     response = admin.post(f"/admin/offices/edit/?id={world['london']}", data={
         "code": "gb-london", "name_fa": "لندن", "name_en": "London", "country": "gb", "timezone": "Europe/London",
-        "serves_countries": '["GB", "ie"]', "opening_hours": "mon: 09:00-13:00, 14:00-16:00\nSAT: ۱۰:۰۰-۱۲:۰۰", "slot_minutes": "20", "slot_capacity": "2",
+        "serves_countries": '["GB", "ie"]', "opening_hours": "mon: 09:00-13:00, 14:00-16:00\nSAT: ۱۰:۰۰-۱۲:۰۰",
+        "slot_minutes": "20", "slot_capacity": "2",
         "active": "y"})
     assert response.status_code == 302, page(response)[-1500:]
     with app.app_context():

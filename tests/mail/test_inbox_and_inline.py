@@ -153,3 +153,10 @@ def test_inline_sending_through_a_real_http_server(action_app, smtp_server):
         thread.join(10)
         server.server_close()
     assert [m["Subject"] for m in smtp_server.messages] == ["میخک: کد ورود"]
+
+
+def test_inbox_answers_only_on_this_machine(ctx, client):
+    queue_raw("ali@example.com", "subject", "text")
+    assert client.get("/dev/inbox", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+    for address in ("203.0.113.7", "192.168.1.20", ""):
+        assert client.get("/dev/inbox", environ_base={"REMOTE_ADDR": address}).status_code == 404
