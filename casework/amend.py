@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from casework.indexing import reindex
-from casework.workflow import record_event, transition
+from casework.workflow import moving_spec, record_event, transition
 from db import database
 from forms import converter
 from models import Applicant, Document, ServiceRequest
@@ -17,6 +17,14 @@ from wizard.engine import UploadRejected
 def amend_form_class(spec, field_ids: tuple[str, ...]) -> type:
     """Return the form of the fields the office asked the applicant to amend."""
     return converter.fields_form_class(spec, field_ids)
+
+
+def amend_form(spec, request: ServiceRequest, profile: dict | None = None):
+    """Return the amend form of a request, filled with its stored answers converted to form data."""
+    form_class = amend_form_class(spec, tuple(request.amend_fields or ()))
+    answers = request.answers or {}
+    data = converter.fields_form_data(form_class.field_specs, answers, profile)
+    return form_class(data=data, answers=answers, profile=profile)
 
 
 def _resume_status(spec, status_id: str) -> str:
@@ -57,7 +65,8 @@ def resubmit(request: ServiceRequest, spec, form, applicant: Applicant) -> Uploa
             request.save()
             record_event(request, kind="amended", public_note=_("The applicant sent the requested changes."),
                          actor_type="applicant", actor_id=applicant.id)
-            transition(request, spec, _resume_status(spec, request.status), actor_type="applicant",
+            flow = moving_spec(spec, request.status)
+            transition(request, flow, _resume_status(flow, request.status), actor_type="applicant",
                        actor_id=applicant.id, amend_fields=[])
             reindex(request, spec)
     except UploadRejected as problem:

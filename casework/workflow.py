@@ -5,12 +5,35 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from db import database
+from forms.registry import current_registry
+from forms.spec import Status, Text
 from mail import queue_email
 from models import RequestEvent, ServiceRequest, utcnow
 
 
 class TransitionRefused(Exception):
     """A status change the service's workflow does not allow."""
+
+
+def moving_spec(spec, status_id: str):
+    """Return the spec whose workflow moves a request made with ``spec``: the current one if it knows the status."""
+    current = current_registry().services.get(spec.id) if spec is not None else None
+    if current is not None and _knows(current, status_id):
+        return current
+    return spec
+
+
+def _knows(spec, status_id: str) -> bool:
+    """Return whether the spec's workflow has the status ``status_id``."""
+    return any(status.id == status_id for status in spec.workflow.all_statuses)
+
+
+def status_of(spec, status_id: str) -> Status:
+    """Return a status of a request made with ``spec``: current workflow, else the snapshot, else the bare id."""
+    found = moving_spec(spec, status_id)
+    if found is not None and _knows(found, status_id):
+        return found.workflow.status(status_id)
+    return Status.model_construct(id=status_id, label=Text.model_construct(fa=status_id, en=status_id))
 
 
 def record_event(request: ServiceRequest, *, kind: str = "status", from_status: str = "", to_status: str = "",

@@ -181,8 +181,14 @@ def _group_answers(form: Any, spec: Any, bound: GroupField) -> list[dict[str, An
 def answers_to_form_data(step: Step, answers: Mapping[str, Any],
                          profile: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Form data for ``cls(data=...)`` from stored answers; fields without an answer take their prefill."""
+    return fields_form_data(step.fields, answers, profile)
+
+
+def fields_form_data(field_specs: Iterable[FieldSpec], answers: Mapping[str, Any],
+                     profile: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Form data of the given fields from stored answers (e.g. for a form of ``fields_form_class``)."""
     data: dict[str, Any] = {}
-    for spec in step.fields:
+    for spec in field_specs:
         if not spec.stores:
             continue
         value = answers.get(spec.id)

@@ -674,13 +674,43 @@ class Workflow(Model):
         return found
 
     def can_withdraw(self, status_id: str) -> bool:
-        """Whether the applicant may withdraw while the request is in ``status_id``."""
-        return self.status(status_id).withdrawable
+        """Whether the applicant may withdraw while the request is in ``status_id`` (False for an unknown status)."""
+        return any(status.id == status_id and status.withdrawable for status in self.all_statuses)
+
+
+DEFAULT_NEXT: MappingProxyType[str, tuple[str, str]] = MappingProxyType({
+    "submitted": ("درخواست شما ثبت شد و در نوبت بررسی دفتر کنسولی است. تا پیش از آغاز بررسی می‌توانید آن را پس بگیرید.",
+                  "Your request is waiting for the consular office to check it. You can withdraw it until the check "
+                  "begins."),
+    "in_review": ("دفتر کنسولی در حال بررسی درخواست و مدارک شماست. اگر اطلاعات بیشتری لازم باشد به شما خبر داده می‌شود.",
+                  "The consular office is checking your request and documents. You will be told if anything more is "
+                  "needed."),
+    "needs_info": ("وارد حساب کاربری خود شوید، اطلاعات یا مدارک خواسته‌شده را کامل کنید و درخواست را دوباره بفرستید.",
+                   "Sign in, give the information or documents asked for and send the request again."),
+    "approved": ("درخواست شما تأیید شد. گام بعدی، نوبت حضور در دفتر کنسولی است؛ "
+                 "برای دیدن آن وارد حساب کاربری خود شوید.",
+                 "Your request was approved. The next step is an appointment at the consular office; sign in to see "
+                 "it."),
+    "appointment": ("در زمان تعیین‌شده با کد رهگیری و اصل مدارک به دفتر کنسولی مراجعه کنید. زمان و نشانی در اطلاعیهٔ "
+                    "زمان حضور آمده است.",
+                    "Come to the consular office at the time given, with your tracking code and the original "
+                    "documents. The time and address are in the appointment notice."),
+    "attended": ("حضور شما ثبت شد. دفتر کنسولی کار درخواست را به پایان می‌رساند و نتیجه در همین سامانه اعلام می‌شود.",
+                 "Your visit was recorded. The consular office is finishing your request; the result will be posted "
+                 "here."),
+    "no_show": ("در نوبت تعیین‌شده حضور نیافتید. نوبت تازه‌ای به شما داده می‌شود؛ برای دیدن آن وارد حساب کاربری خود شوید.",
+                "You did not come to your appointment. A new appointment will be given; sign in to see it."),
+    "completed": ("درخواست شما انجام شد و کار دیگری لازم نیست.",
+                  "Your request is complete; nothing more is needed from you."),
+    "rejected": ("درخواست شما رد شد. برای دیدن دلیل آن وارد حساب کاربری خود شوید؛ می‌توانید درخواست تازه‌ای ثبت کنید.",
+                 "Your request was refused. Sign in to see the reason; you may make a new request."),
+})
 
 
 def _status(sid: str, fa: str, en: str, **flags: bool) -> dict:
-    """A status mapping for the default workflow."""
-    return {"id": sid, "label": {"fa": fa, "en": en}, **flags}
+    """A status mapping for the default workflow, with its "what happens next" text from DEFAULT_NEXT."""
+    next_fa, next_en = DEFAULT_NEXT[sid]
+    return {"id": sid, "label": {"fa": fa, "en": en}, "public_next": {"fa": next_fa, "en": next_en}, **flags}
 
 
 DEFAULT_WORKFLOW: MappingProxyType[str, Any] = MappingProxyType({
