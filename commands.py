@@ -1,16 +1,18 @@
-"""Command-line tools: `flask --app app db upgrade`, `flask --app app demo load`."""
+"""Command-line tools: `flask --app app db upgrade`, `flask --app app demo load`, `flask --app app drafts purge`."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 import demo
 import migrations
+from wizard.drafts import purge_expired
 
 db_cli = AppGroup("db", help="Create or upgrade the database.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+drafts_cli = AppGroup("drafts", help="Unfinished wizards (registration and requests).")
 
 
 @db_cli.command("upgrade")
@@ -32,7 +34,18 @@ def demo_load() -> None:
         click.echo(line)
 
 
+@drafts_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Delete drafts untouched for this many days (default: DRAFT_TTL_DAYS).")
+def drafts_purge(days: int | None) -> None:
+    """Delete abandoned drafts and the documents uploaded to them; print how many."""
+    days = days or current_app.config["DRAFT_TTL_DAYS"]
+    drafts, documents = purge_expired(days)
+    click.echo(f"removed {drafts} draft(s) untouched for {days} day(s) and {documents} uploaded document(s)")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(drafts_cli)

@@ -53,6 +53,12 @@ def cleanup_orphans(days: int, *, now: dt.datetime | None = None) -> int:
     return removed
 
 
+def delete_blobs(keys: list[str]) -> None:
+    """Delete the blobs of documents whose rows were deleted (failures are logged, not raised)."""
+    for key in keys:
+        _delete_blob(key)
+
+
 def _delete_blob(key: str) -> None:
     """Delete a blob whose row is gone; log a failure instead of raising it."""
     try:
