@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any, NamedTuple
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -9,12 +12,13 @@ from flask_wtf import FlaskForm
 import audit
 from applicant import current_applicant
 from auth.decorators import activated_required
-from casework.amend import amend_form_class, resubmit
-from casework.workflow import TransitionRefused, transition
+from casework.amend import amend_form, resubmit
+from casework.workflow import TransitionRefused, moving_spec, status_of, transition
 from i18n import current_language
-from models import Document, Draft, RequestEvent, ServiceRequest
+from models import Applicant, Document, Draft, RequestEvent, ServiceRequest
 from storage import send_document
 from tracking import format_code, normalize_code
+from wizard.drafts import discard_draft, live_drafts
 from wizard.engine import review_sections
 from wizard.snapshots import current_spec, spec_for_version
 
@@ -36,17 +40,64 @@ def request_spec(service_request: ServiceRequest):
     return spec_for_version("service", service_request.service_id, service_request.version_key)
 
 
+class RequestRow(NamedTuple):
+    """A submitted request with the spec it was made with and its current status."""
+
+    request: ServiceRequest
+    spec: Any
+    status: Any
+
+
+class DraftRow(NamedTuple):
+    """A service draft with the spec to show it by and whether it can still be continued and submitted."""
+
+    draft: Draft
+    spec: Any
+    available: bool
+
+
+def request_rows(applicant: Applicant, limit: int | None = None) -> list[RequestRow]:
+    """Return the applicant's requests, newest first, each with its spec and resolved status."""
+    query = (ServiceRequest.select().where(ServiceRequest.applicant == applicant)
+             .order_by(ServiceRequest.submitted_at.desc(), ServiceRequest.id.desc()).limit(limit))
+    rows = []
+    for service_request in query:
+        spec = request_spec(service_request)
+        rows.append(RequestRow(service_request, spec, status_of(spec, service_request.status)))
+    return rows
+
+
+def draft_rows(applicant: Applicant) -> list[DraftRow]:
+    """Return the applicant's live service drafts; those of a removed or disabled service are unavailable."""
+    rows = []
+    for draft in live_drafts(applicant, "service"):
+        spec = current_spec("service", draft.schema_id)
+        available = spec is not None and spec.enabled
+        rows.append(DraftRow(draft, spec or spec_for_version("service", draft.schema_id, draft.version_key),
+                             available))
+    return rows
+
+
 @bp.get("/requests")
 @activated_required
 def index():
     """List the applicant's requests (newest first) and drafts in progress."""
     applicant = current_applicant()
-    requests = (ServiceRequest.select().where(ServiceRequest.applicant == applicant)
-                .order_by(ServiceRequest.submitted_at.desc()))
-    drafts = Draft.select().where((Draft.applicant == applicant) & (Draft.kind == "service"))
-    rows = [(r, request_spec(r)) for r in requests]
-    draft_rows = [(d, current_spec("service", d.schema_id)) for d in drafts]
-    return render_template("applicant/my_requests.html", rows=rows, drafts=[(d, s) for d, s in draft_rows if s])
+    return render_template("applicant/my_requests.html", rows=request_rows(applicant), drafts=draft_rows(applicant))
+
+
+@bp.post("/requests/drafts/<int:draft_id>/discard")
+@activated_required
+def discard(draft_id: int):
+    """Delete one of the applicant's service drafts and its uploads."""
+    draft = Draft.get_or_none((Draft.id == draft_id) & (Draft.applicant == current_applicant())
+                              & (Draft.kind == "service"))
+    if draft is None:
+        audit.record("access.denied", object_type="draft", object_id=str(draft_id))
+        abort(404)
+    discard_draft(draft)
+    flash(_("The unfinished request was deleted."), "success")
+    return redirect(url_for("my_requests.index"))
 
 
 @bp.get("/requests/<code>")
@@ -58,13 +109,13 @@ def detail(code: str):
     language = current_language()
     events = (RequestEvent.select().where(RequestEvent.request == service_request)
               .order_by(RequestEvent.created_at, RequestEvent.id))
+    status = status_of(spec, service_request.status)
     return render_template(
         "applicant/request.html", req=service_request, spec=spec, events=events,
-        status=spec.workflow.status(service_request.status), code=format_code(service_request.tracking_code),
+        status=status, status_of=partial(status_of, spec), code=format_code(service_request.tracking_code),
         sections=review_sections(spec, service_request.answers, language, current_applicant().profile),
         documents=Document.select().where(Document.request == service_request).order_by(Document.id),
-        can_withdraw=spec.workflow.can_withdraw(service_request.status),
-        can_amend=spec.workflow.status(service_request.status).amend and bool(service_request.amend_fields),
+        can_withdraw=status.withdrawable, can_amend=status.amend and bool(service_request.amend_fields),
         action_form=FlaskForm(),
     )
 
@@ -84,7 +135,8 @@ def withdraw(code: str):
     """Withdraw a request that no one has started processing."""
     service_request = own_request(code)
     try:
-        transition(service_request, request_spec(service_request), "withdrawn", actor_type="applicant",
+        flow = moving_spec(request_spec(service_request), service_request.status)
+        transition(service_request, flow, "withdrawn", actor_type="applicant",
                    actor_id=current_applicant().id, public_note=_("Withdrawn by the applicant."))
     except TransitionRefused as refused:
         flash(str(refused), "error")
@@ -99,12 +151,10 @@ def amend(code: str):
     """Let the applicant change only the answers the office asked about, then resubmit."""
     service_request = own_request(code)
     spec = request_spec(service_request)
-    if not spec.workflow.status(service_request.status).amend or not service_request.amend_fields:
+    if not status_of(spec, service_request.status).amend or not service_request.amend_fields:
         flash(_("This request does not need any changes from you at the moment."), "info")
         return redirect(url_for("my_requests.detail", code=service_request.tracking_code))
-    form_class = amend_form_class(spec, tuple(service_request.amend_fields))
-    form = form_class(data=service_request.answers, answers=service_request.answers,
-                      profile=current_applicant().profile)
+    form = amend_form(spec, service_request, current_applicant().profile)
     if request.method == "POST" and form.validate():
         problem = resubmit(service_request, spec, form, current_applicant())
         if problem is None:

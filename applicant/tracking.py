@@ -12,6 +12,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired
 
 import ratelimit
+from casework.workflow import status_of
 from db import database
 from models import ServiceRequest
 from persian import is_valid_national_code, normalize_national_code
@@ -71,7 +72,7 @@ def track():
         found, wait = lookup(normalize_code(form.code.data), normalize_national_code(form.national_code.data))
         if found is not None:
             spec = spec_for_version("service", found.service_id, found.version_key)
-            status = spec.workflow.status(found.status)
+            status = status_of(spec, found.status)
             result = {"code": format_code(found.tracking_code), "service": spec.title, "status": status,
                       "submitted_at": found.submitted_at, "updated_at": found.updated_at}
         not_found = found is None and not wait
