@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 
 import audit
 from applicant import current_applicant
+from appointments.notice import render_notice
 from auth.decorators import activated_required
 from casework.amend import amend_form, resubmit
 from casework.workflow import TransitionRefused, moving_spec, status_of, transition
@@ -117,6 +118,7 @@ def detail(code: str):
         documents=Document.select().where(Document.request == service_request).order_by(Document.id),
         can_withdraw=status.withdrawable, can_amend=status.amend and bool(service_request.amend_fields),
         action_form=FlaskForm(),
+        appointment_notice=render_notice(service_request, spec),
     )
 
 

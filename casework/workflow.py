@@ -58,8 +58,12 @@ def notify(request: ServiceRequest, spec, status_id: str, public_note: str = "")
 
 
 def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str, actor_id: int | None = None,
-               public_note: str = "", internal_note: str = "", amend_fields: list[str] | None = None) -> None:
-    """Move a request to ``to_status`` if the workflow allows it, recording and notifying in one transaction."""
+               public_note: str = "", internal_note: str = "", amend_fields: list[str] | None = None,
+               notify_applicant: bool = True) -> None:
+    """Move a request to ``to_status`` if the workflow allows it, recording and notifying in one transaction.
+
+    ``notify_applicant=False`` leaves the e-mail to the caller (an appointment sends its own notice).
+    """
     allowed = spec.workflow.next_statuses(request.status)
     if to_status == "withdrawn":
         allowed = ["withdrawn"] if spec.workflow.can_withdraw(request.status) else []
@@ -74,4 +78,5 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
         request.save()
         record_event(request, from_status=previous, to_status=to_status, public_note=public_note,
                      internal_note=internal_note, actor_type=actor_type, actor_id=actor_id)
-        notify(request, spec, to_status, public_note)
+        if notify_applicant:
+            notify(request, spec, to_status, public_note)
