@@ -220,3 +220,20 @@ def test_public_tracking_is_rate_limited(applicant_client, app):
     statuses = [public.post("/track", data={"code": code, "national_code": "0790419904"}).status_code
                 for _ in range(7)]
     assert statuses[:5] == [200] * 5 and statuses[-1] == 429
+
+
+def test_timeline_hides_internal_only_events_and_names_appointment_events(applicant_client, app):
+    from casework.workflow import record_event
+
+    fill_passport(applicant_client)
+    code = submit(applicant_client)
+    with app.app_context():
+        row = ServiceRequest.get(ServiceRequest.tracking_code == code)
+        record_event(row, kind="appointment", from_status=row.status, to_status=row.status,
+                     internal_note="applicant asked to reschedule", actor_type="applicant")
+        record_event(row, kind="appointment", from_status=row.status, to_status=row.status,
+                     public_note="Your appointment: 2 December, 09:00", actor_type="staff")
+    page = applicant_client.get(f"/requests/{code}").get_data(as_text=True)
+    assert "applicant asked to reschedule" not in page
+    entry = page.split("Your appointment: 2 December")[0].rsplit("<li>", 1)[1]
+    assert "<strong>نوبت حضور</strong>" in entry and "پیام نمایندگی" not in page
