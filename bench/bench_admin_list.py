@@ -7,8 +7,10 @@ Requests are bulk-inserted (executemany on SQLite, COPY on PostgreSQL) and grown
 1k → 100k → 1M, with ANALYZE after each load.
 
 Run:  .venv/bin/python bench/bench_admin_list.py [--sizes 1000,100000,1000000] [--db sqlite,postgresql]
-      [--pg-url postgresql://postgres@127.0.0.1:5432/postgres] [--repeat 5] [--no-write]
-PostgreSQL runs in a scratch database `mikhak_bench_admin` (created and dropped here).
+      [--pg-url postgresql://postgres@127.0.0.1:5432/postgres] [--repeat 5] [--no-write] [--keep DIR]
+PostgreSQL runs in a scratch database `mikhak_bench_admin` (created and dropped here). With --keep, the SQLite
+file is written to DIR/bench.db and the PostgreSQL scratch database is left in place (for EXPLAIN afterwards;
+drop it yourself). Every service's requests are spread evenly over the offices.
 """
 
 from __future__ import annotations
@@ -39,12 +41,16 @@ SPAN_SECONDS = 3 * 365 * 86400
 
 
 def build_app(url: str, instance: Path):
-    """The real app on ``url`` with CSRF off (the client posts forms directly)."""
+    """The real app on ``url`` with CSRF off (the client posts forms directly).
+
+    The staff idle timeout is raised so that a long bulk load between two sizes cannot sign the clients out.
+    """
     from app import create_app
 
     return create_app({"TESTING": False, "SECRET_KEY": "bench-secret-key", "DATABASE_URL": url,
                        "WTF_CSRF_ENABLED": False, "UPLOAD_DIR": str(instance / "uploads"),
-                       "MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(instance / "mail")})
+                       "MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(instance / "mail"),
+                       "SESSION_IDLE_MINUTES": 24 * 60})
 
 
 def base_data(app) -> dict:
@@ -108,7 +114,9 @@ def generate(app, start_id: int, count: int, rng: random.Random):
             else:
                 values[key] = f"n{rng.randrange(10**6):06d}"
         applicant = 1 + rid % APPLICANTS
-        requests.append((rid, f"B{rid:012d}", applicant, service_id, version, 1 + rid % OFFICES, status,
+        # Not rid % OFFICES: with 10 services and 5 offices that put every request of a service in one office.
+        office = 1 + (rid // len(plans)) % OFFICES
+        requests.append((rid, f"B{rid:012d}", applicant, service_id, version, office, status,
                          json.dumps(values, ensure_ascii=False), "{}", "[]", f"سارا نام{applicant}",
                          f"{applicant:010d}", submitted, submitted, submitted + dt.timedelta(days=days)))
         for key, value in values.items():
@@ -195,7 +203,8 @@ def filter_url(app) -> str:
     return f"/admin/requests/passport/?flt0_{index}=renewal"
 
 
-def run_database(kind: str, url: str, sizes: list[int], repeat: int, instance: Path) -> list[dict]:
+def run_database(kind: str, url: str, sizes: list[int], repeat: int, instance: Path, results: list[dict]) -> None:
+    """Grow ``kind`` through ``sizes``, appending one row per size to ``results`` as soon as it is measured."""
     app = build_app(url, instance)
     secrets = base_data(app)
     admin = signed_in(app, "admin@bench", secrets["secret"])
@@ -206,20 +215,19 @@ def run_database(kind: str, url: str, sizes: list[int], repeat: int, instance: P
              ("queue, officer", officer, "/admin/queue/"),
              ("filtered service list, officer", officer, filter_url(app))]
     rng = random.Random(6)
-    loaded, results = 0, []
+    loaded = 0
     for size in sizes:
         started = time.perf_counter()
         requests, answers = generate(app, loaded + 1, size - loaded, rng)
         bulk_insert(app, requests, answers)
         load_seconds = time.perf_counter() - started
         loaded = size
-        row = {"db": kind, "size": size, "load_s": load_seconds, "pages": {}}
+        row = {"db": kind, "size": size, "load_s": load_seconds, "loadavg": os.getloadavg()[0], "pages": {}}
         for label, client, path in pages:
             row["pages"][label] = timed(client, path, repeat)
         results.append(row)
-        print(f"{kind:10} {size:>9,} rows (loaded in {load_seconds:.1f} s): "
+        print(f"{kind:10} {size:>9,} rows (loaded in {load_seconds:.1f} s, load average {row['loadavg']:.1f}): "
               + "; ".join(f"{label} {median:.0f} ms" for label, (median, _best) in row["pages"].items()), flush=True)
-    return results
 
 
 def postgres_scratch(base_url: str) -> str:
@@ -251,19 +259,23 @@ def drop_scratch(base_url: str) -> None:
     connection.close()
 
 
-def write_results(results: list[dict], command: str) -> None:
+def write_results(results: list[dict], command: str, repeat: int, complete: bool) -> None:
     """Append this run's table to bench/RESULTS.md under its own heading."""
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     heading = "## Back office: first page of request lists"
     labels = list(results[0]["pages"])
-    lines = [f"\n### {dt.date.today().isoformat()} · {platform.python_version()} · {os.cpu_count()} cores · "
-             f"load average {os.getloadavg()[0]:.1f}\n",
-             "| database | requests | bulk load | " + " | ".join(labels) + " |",
-             "|---|---|---|" + "---|" * len(labels)]
+    lines = [f"\n### {dt.date.today().isoformat()} · Python {platform.python_version()} · {os.cpu_count()} cores · "
+             f"load average {min(r['loadavg'] for r in results):.1f}–{max(r['loadavg'] for r in results):.1f}"
+             + ("" if complete else " · INCOMPLETE (the run failed after these rows)") + "\n",
+             f"Command: `{command}`. Each cell: median of {repeat} full page renders after one warm-up "
+             "(best in brackets). Load average: 1-minute, taken before each row's page timings.\n",
+             "| database | requests | bulk load | load avg | " + " | ".join(labels) + " |",
+             "|---|---|---|---|" + "---|" * len(labels)]
     for row in results:
         cells = [f"{median:.0f} ms (best {best:.0f})" for median, best in row["pages"].values()]
-        lines.append(f"| {row['db']} | {row['size']:,} | {row['load_s']:.0f} s | " + " | ".join(cells) + " |")
+        lines.append(f"| {row['db']} | {row['size']:,} | {row['load_s']:.0f} s | {row['loadavg']:.1f} | "
+                     + " | ".join(cells) + " |")
     block = "\n".join(lines) + "\n"
     if heading not in text:
         text = text.rstrip("\n") + f"\n\n{heading}\n\nReproduce: `{command}`\n"
@@ -281,23 +293,36 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--keep", metavar="DIR", help="keep the loaded databases (SQLite in DIR) for EXPLAIN")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        instance = Path(tmp)
-        for kind in args.db.split(","):
-            if kind == "sqlite":
-                results += run_database("sqlite", f"sqlite:///{instance / 'bench.db'}", sizes, args.repeat, instance)
-            elif kind == "postgresql":
-                try:
-                    results += run_database("postgresql", postgres_scratch(args.pg_url), sizes, args.repeat, instance)
-                finally:
-                    drop_scratch(args.pg_url)
-            else:
-                parser.error(f"unknown database {kind}")
-    if not args.no_write:
-        write_results(results, "PYTHONPATH=. .venv/bin/python bench/bench_admin_list.py")
+    command = " ".join([".venv/bin/python bench/bench_admin_list.py", *sys.argv[1:]])
+    results: list[dict] = []
+    complete = False
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            instance = Path(tmp)
+            data_dir = Path(args.keep) if args.keep else instance
+            data_dir.mkdir(parents=True, exist_ok=True)
+            for stale in data_dir.glob("bench.db*"):  # a kept database of an earlier run
+                stale.unlink()
+            for kind in args.db.split(","):
+                if kind == "sqlite":
+                    run_database("sqlite", f"sqlite:///{data_dir / 'bench.db'}", sizes, args.repeat, instance,
+                                 results)
+                elif kind == "postgresql":
+                    try:
+                        run_database("postgresql", postgres_scratch(args.pg_url), sizes, args.repeat, instance,
+                                     results)
+                    finally:
+                        if not args.keep:
+                            drop_scratch(args.pg_url)
+                else:
+                    parser.error(f"unknown database {kind}")
+        complete = True
+    finally:  # rows already measured are recorded even if a later size fails
+        if results and not args.no_write:
+            write_results(results, command, args.repeat, complete)
 
 
 if __name__ == "__main__":

@@ -130,17 +130,31 @@ def main() -> None:
           f"{cpu:.3f} s CPU (best of {args.repeat}; median {statistics.median(totals):.3f} s); target ≤ 1 s; "
           f"load average {load_avg:.1f} on {os.cpu_count()} cores")
     if not args.no_write:
-        results = ROOT / "bench" / "RESULTS.md"
-        if not results.exists():
-            results.write_text(
-                "# Benchmark results\n\n## Schemas: load + check + compile\n\n"
-                "Reproduce: `.venv/bin/python bench/bench_schemas.py` (appends a row here). Target ≤ 1 s.\n\n"
-                "Wall times are best of N; CPU is the process's own time (the machine is shared, so the load\n"
-                "average at the time is recorded too).\n\n"
-                "| date | input | load + check | compile forms | total wall (best) | CPU | machine |\n"
-                "|---|---|---|---|---|---|---|\n", encoding="utf-8")
-        with results.open("a", encoding="utf-8") as out:
-            out.write(line + "\n")
+        record(line)
+
+
+HEADING = "## Schemas: load + check + compile"
+SECTION = (f"{HEADING}\n\n"
+           "Reproduce: `.venv/bin/python bench/bench_schemas.py` (appends a row here). Target ≤ 1 s.\n\n"
+           "Wall times are best of N; CPU is the process's own time (the machine is shared, so the load\n"
+           "average at the time is recorded too).\n\n"
+           "| date | input | load + check | compile forms | total wall (best) | CPU | machine |\n"
+           "|---|---|---|---|---|---|---|\n")
+
+
+def record(line: str) -> None:
+    """Add ``line`` as the last row of this benchmark's table in bench/RESULTS.md (other sections may follow)."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if HEADING not in text:
+        text = text.rstrip("\n") + "\n\n" + SECTION
+    start = text.index(HEADING)
+    end = text.find("\n## ", start)
+    end = len(text) if end == -1 else end
+    lines = text[start:end].split("\n")
+    last_row = max(i for i, row in enumerate(lines) if row.startswith("|"))
+    lines.insert(last_row + 1, line)
+    path.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Upload intake cost: wall time and peak memory of accept_upload() per kind of file.
 
-Run: `.venv/bin/python bench/bench_uploads.py` (each case runs in a fresh process, so that peak RSS
-belongs to that case alone; the input is written to disk first and read before measuring).
+Run: `.venv/bin/python bench/bench_uploads.py [--no-write]` (each case runs in a fresh process, so that peak RSS
+belongs to that case alone; the input is written to disk first and read before measuring). The table is printed
+and appended to bench/RESULTS.md (with the date, machine and load average) unless --no-write.
 
-Results on the development container (2 vCPUs, Python 3.11, Pillow 13, SQLite, local backend):
+Earlier results on the development container (2 vCPUs, Python 3.11, Pillow 13, SQLite, local backend; see
+bench/RESULTS.md for dated runs):
 
 | case | input | stored | time | peak RSS over baseline |
 |---|---|---|---|---|
@@ -22,15 +24,19 @@ nothing: its pixel count is checked on the header, before decoding. Applying in 
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import io
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import PIL
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,23 +110,53 @@ def _peak_rss() -> int:
     raise RuntimeError("VmHWM is not available (Linux only)")
 
 
+HEADING = "## Uploads: accept_upload() time and peak memory"
+
+
 def main() -> None:
-    """Run every case in its own process and print a Markdown table."""
+    """Run every case in its own process, print a Markdown table and append it to bench/RESULTS.md."""
     if len(sys.argv) == 4 and sys.argv[1] == "--case":
         print(json.dumps(run_case(sys.argv[2], Path(sys.argv[3]))))
         return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
+    args = parser.parse_args()
+    rows = ["| case | input | stored | time | peak RSS over baseline | load avg |", "|---|---|---|---|---|---|"]
+    print("\n".join(rows), flush=True)
+    loads = []
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
         make_inputs(directory)
-        print("| case | input | stored | time | peak RSS over baseline |\n|---|---|---|---|---|")
         for name in CASES:
+            loads.append(os.getloadavg()[0])
             output = subprocess.run([sys.executable, __file__, "--case", name, str(directory)], check=True,
                                     capture_output=True, text=True, cwd=ROOT).stdout
             result = json.loads(output.strip().splitlines()[-1])
             stored = f"{result['stored'] / MIB:.1f} MiB" if result["stored"] is not None else "—"
-            print(f"| {name} | {result['input'] / MIB:.1f} MiB | {stored} | {result['time']:.2f} s | "
-                  f"{result['rss'] / MIB:.0f} MiB |")
+            rows.append(f"| {name} | {result['input'] / MIB:.1f} MiB | {stored} | {result['time']:.2f} s | "
+                        f"{result['rss'] / MIB:.0f} MiB | {loads[-1]:.1f} |")
+            print(rows[-1], flush=True)
+    if not args.no_write:
+        record(rows, loads)
 
+
+def record(rows: list[str], loads: list[float]) -> None:
+    """Append this run's table to bench/RESULTS.md under its own heading."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if HEADING not in text:
+        text = (text.rstrip("\n") + f"\n\n{HEADING}\n\n"
+                "Reproduce: `.venv/bin/python bench/bench_uploads.py` (appends a table here). One fresh process per "
+                "case; time is accept_upload() alone (inspect, re-encode, store) on SQLite with the local backend; "
+                "peak RSS is VmHWM over the process's baseline just before the call. A single run per case (no "
+                "repeats), so times are noisier than the memory figures.\n")
+    block = (f"\n### {dt.date.today().isoformat()} · Python {platform.python_version()} · Pillow {PIL.__version__} · "
+             f"{os.cpu_count()} cores · load average {min(loads):.1f}–{max(loads):.1f}\n\n" + "\n".join(rows) + "\n")
+    start = text.index(HEADING)
+    end = text.find("\n## ", start + len(HEADING))
+    end = len(text) if end == -1 else end
+    text = text[:end].rstrip("\n") + "\n" + block + text[end:]
+    path.write_text(text, encoding="utf-8")
 
 if __name__ == "__main__":
     main()
