@@ -42,7 +42,18 @@ def _mail_sensitive(migrator: SchemaMigrator) -> None:
 #   def _add_office_fax(migrator): migrate(migrator.add_column("office", "fax", Office.fax))
 # A fresh database is created from the current models and stamped with the latest version
 # (the models are the schema of LATEST), so steps only ever run on older databases.
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only}
+def _list_indexes(migrator: SchemaMigrator) -> None:
+    """4: indexes for the admins' first pages at a million requests (bench/RESULTS.md)."""
+    migrate(
+        migrator.add_index("service_request", ("service_id", "submitted_at"), False),
+        migrator.add_index("service_request", ("submitted_at",), False),
+        migrator.drop_index("request_answer_index", "request_answer_index_service_id_key_value"),
+        migrator.add_index("request_answer_index", ("service_id", "key", "value", "request_id"), False),
+    )
+
+
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,
+                                                            4: _list_indexes}
 # Steps that add more than tables (triggers) also run on a fresh database, after the tables are created.
 ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only,)
 LATEST = max(MIGRATIONS, default=1)

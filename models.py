@@ -217,7 +217,9 @@ class ServiceRequest(BaseModel):
         indexes = (
             (("office", "status", "submitted_at"), False),
             (("service_id", "office", "submitted_at"), False),
+            (("service_id", "submitted_at"), False),  # a service's list for admins (every office)
             (("office", "submitted_at"), False),
+            (("submitted_at",), False),  # the "All requests" queue for admins
             (("national_code",), False),
             (("applicant", "submitted_at"), False),
         )
@@ -232,7 +234,8 @@ class RequestAnswerIndex(BaseModel):
     value = pw.CharField(max_length=200)
 
     class Meta:
-        indexes = ((("service_id", "key", "value"), False),)
+        # Covering: filters find (service, key, value) and read the request id from the index alone.
+        indexes = ((("service_id", "key", "value", "request"), False),)
 
 
 class RequestEvent(BaseModel):

@@ -146,10 +146,15 @@ def _lang() -> str:
 # -- filters declared in a service's YAML --------------------------------------------------------
 
 def answers_matching(service_id: str, key: str, condition: pw.Expression) -> pw.Expression:
-    """`ServiceRequest.id IN (indexed answers of ``key`` matching ``condition``)`."""
-    rows = (RequestAnswerIndex.select(RequestAnswerIndex.request)
-            .where((RequestAnswerIndex.service_id == service_id) & (RequestAnswerIndex.key == key) & condition))
-    return ServiceRequest.id.in_(rows)
+    """`EXISTS (an indexed answer of ``key`` of this request matching ``condition``)`.
+
+    A correlated EXISTS lets the database walk the requests in list order and stop at the first page;
+    `id IN (all matching answers)` built the whole list first (0.4 s at a million requests).
+    """
+    rows = (RequestAnswerIndex.select(RequestAnswerIndex.id)
+            .where((RequestAnswerIndex.service_id == service_id) & (RequestAnswerIndex.key == key) & condition
+                   & (RequestAnswerIndex.request == ServiceRequest.id)))
+    return pw.fn.EXISTS(rows)
 
 
 class AnswerFilter(BasePeeweeFilter):

@@ -134,14 +134,24 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}"})
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     with app.app_context():
-        database.execute_sql("ALTER TABLE mail_message DROP COLUMN sensitive")  # as version 1 created it
+        for statement in (  # back to what version 1 created
+                "ALTER TABLE mail_message DROP COLUMN sensitive",
+                "DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete",
+                "DROP INDEX service_request_service_id_submitted_at", "DROP INDEX service_request_submitted_at",
+                "DROP INDEX request_answer_index_service_id_key_value_request_id",
+                "CREATE INDEX request_answer_index_service_id_key_value "
+                "ON request_answer_index (service_id, key, value)"):
+            database.execute_sql(statement)
         SchemaVersion.delete().execute()
         SchemaVersion.create(version=1)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert "upgraded from schema version 1 to 3" in result.output, result.output
+    assert "upgraded from schema version 1 to 4" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 3
+        assert migrations.current_version() == migrations.LATEST == 4
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
+        assert "service_request_submitted_at" in {index.name for index in database.get_indexes("service_request")}
+        triggers = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        assert {name for (name,) in triggers} == {"audit_log_no_update", "audit_log_no_delete"}
 
 
 def test_the_database_refuses_to_change_or_delete_audit_rows(app):
