@@ -79,8 +79,8 @@ def register(page, language: str, shots: str = "") -> None:
     assert page.url.endswith("/dashboard")
 
 
-def request_passport(page, tmp_path, shots: str = "") -> str:
-    """Request a passport with a photo and a PDF; return the tracking code shown."""
+def request_passport(page, tmp_path, shots: str = "", office: str = "") -> str:
+    """Request a passport with a photo and a PDF (at ``office``, else the one suggested); return the tracking code."""
     page.goto("/services")
     assert_accessible(page)
     if shots:
@@ -88,6 +88,8 @@ def request_passport(page, tmp_path, shots: str = "") -> str:
     page.goto("/services/passport")
     page.locator("a.button-primary").click()
     assert_accessible(page)
+    if office:
+        page.check(f"input[name=office][value={office}]")
     page.locator("main button[type=submit]").click()
     page.check("input[name=request_type][value=first_issue]")
     next_step(page)

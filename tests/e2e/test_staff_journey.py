@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,7 +15,20 @@ PEOPLE = {
     ("fa", "phone"): ("6091390996", "sara.fa@example.com"),
     ("en", "desktop"): ("9078666617", "kian.en@example.com"),
 }
-ALL_DAY = "\n".join(f"{day}: 00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEMO_OFFICES = {"de-berlin": "Europe/Berlin", "gb-london": "Europe/London", "ae-dubai": "Asia/Dubai",
+                "tr-istanbul": "Europe/Istanbul", "ca-ottawa": "America/Toronto"}
+
+
+def office_away_from_midnight() -> tuple[str, str]:
+    """Pick the demo office whose local time is furthest from midnight, so "today" lasts the whole test."""
+    def margin(zone: str) -> float:
+        local = dt.datetime.now(ZoneInfo(zone))
+        hours = local.hour + local.minute / 60
+        return min(hours, 24 - hours)
+
+    code = max(DEMO_OFFICES, key=lambda code: margin(DEMO_OFFICES[code]))
+    return code, WEEKDAYS[dt.datetime.now(ZoneInfo(DEMO_OFFICES[code])).weekday()]
 
 
 def flash_text(page) -> str:
@@ -41,12 +56,12 @@ def open_in_queue(page, code: str) -> None:
     assert code in page.content()
 
 
-def open_all_day(page) -> None:
-    """Let the Berlin office give appointments at any hour, so the test's appointment can be today."""
+def open_all_day(page, office: str, weekday: str) -> None:
+    """Let the office give hourly appointments all of today's weekday, so the test's appointment can be today."""
     page.goto("/admin/offices/")
-    page.locator("tr", has_text="de-berlin").locator("a[href*='/admin/offices/edit/']").first.click()
-    page.fill("#opening_hours", ALL_DAY)
-    page.fill("#slot_minutes", "10")
+    page.locator("tr", has_text=office).locator("a[href*='/admin/offices/edit/']").first.click()
+    page.fill("#opening_hours", f"{weekday}: 00:00-24:00")
+    page.fill("#slot_minutes", "60")
     page.locator("form.admin-form input[type=submit]").first.click()
     assert "/admin/offices/" in page.url and "edit" not in page.url, page.url
 
@@ -59,7 +74,8 @@ def test_request_worked_by_staff_to_appointment_and_check_in(page_factory, live_
     applicant = page_factory(PHONE if width == "phone" else DESKTOP)
     sign_in(applicant, smtp_inbox, national_code, email, language)
     register(applicant, language)
-    code = request_passport(applicant, tmp_path)
+    office, weekday = office_away_from_midnight()
+    code = request_passport(applicant, tmp_path, office=office)
 
     staff = page_factory(DESKTOP)
     staff_sign_in(staff, live_server, language, "admin@mikhak.example", "mikhak-demo-admin")
@@ -93,7 +109,7 @@ def test_request_worked_by_staff_to_appointment_and_check_in(page_factory, live_
     move_to(staff, approved, public_note="Your documents are in order.")
     request_page = staff.url
 
-    open_all_day(staff)
+    open_all_day(staff, office, weekday)
     staff.goto(request_page)
     staff.locator("a[href*='/admin/appointments/issue/']").click()
     assert_accessible(staff)
@@ -111,7 +127,7 @@ def test_request_worked_by_staff_to_appointment_and_check_in(page_factory, live_
     text = pdf_text(download.value.path().read_bytes(), tmp_path)
     assert re.sub(r"\W", "", code) in re.sub(r"\W", "", text)
 
-    staff.goto("/admin/appointments/?office=de-berlin")
+    staff.goto(f"/admin/appointments/?office={office}")
     assert_accessible(staff)
     screenshot(staff, f"admin-appointments-day-{language}")
     staff.fill("#code", code.lower().replace("-", " "))
