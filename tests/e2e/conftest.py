@@ -48,7 +48,7 @@ class Inbox:
         self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
         return "250 OK"
 
-    def wait_for(self, to: str, subject_part: str = "", timeout: float = 15) -> Message:
+    def wait_for(self, to: str, subject_part: str = "", timeout: float = 30) -> Message:
         """Return the newest message to ``to`` whose subject contains ``subject_part``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -114,6 +114,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox):
     log = open(instance / "server.log", "wb")  # noqa: SIM115 (closed at teardown)
     server = subprocess.Popen([*flask, "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT)
+    # A mail worker beside the server, as in production: it sends whatever inline sending left behind.
+    worker_log = open(instance / "worker.log", "wb")  # noqa: SIM115 (closed at teardown)
+    worker = subprocess.Popen([*flask, "mail", "work", "--interval", "1"], cwd=ROOT, env=env, stdout=worker_log,
+                              stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60  # a loaded CI machine may take a while to import everything
     while time.monotonic() < deadline and server.poll() is None:
@@ -124,12 +128,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox):
             time.sleep(0.2)
     else:
         server.kill()
+        worker.kill()
         log.flush()
         raise RuntimeError("the app did not start:\n" + (instance / "server.log").read_text())
     yield {"url": base, "instance": instance, "env": env}
-    server.terminate()
-    server.wait(10)
+    for process in (server, worker):
+        process.terminate()
+        process.wait(10)
     log.close()
+    worker_log.close()
 
 
 @pytest.fixture(scope="session")
@@ -171,9 +178,13 @@ def page_factory(browser, live_server, request):
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         FAILURES.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         for number, page in enumerate(pages):
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
             page.screenshot(path=str(FAILURES / f"{name}-{number}.png"), full_page=True)
+        for kind in ("server", "worker"):
+            log = (live_server["instance"] / f"{kind}.log").read_text(errors="replace")
+            (FAILURES / f"{name}-{kind}.log").write_text(log)
+            print(f"--- {kind} log (last lines) ---\n{log[-3000:]}")
     for context in contexts:
         context.close()
 

@@ -153,3 +153,8 @@ def pdf_text(data: bytes, tmp_path) -> str:
     path.write_bytes(data)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
                           text=True).stdout
+
+
+def pdf_page_image(pdf, stem) -> None:
+    """Render the PDF's first page to ``stem``.png (kept with the screenshots, to look at)."""
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", "1", str(pdf), str(stem)], check=True)

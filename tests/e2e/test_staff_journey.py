@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, screenshot
-from tests.e2e.journeys import pdf_text, register, request_passport, sign_in, staff_sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, assert_accessible, screenshot
+from tests.e2e.journeys import pdf_page_image, pdf_text, register, request_passport, sign_in, staff_sign_in
 
 PEOPLE = {
     ("fa", "phone"): ("6091390996", "sara.fa@example.com"),
@@ -126,6 +126,7 @@ def test_request_worked_by_staff_to_appointment_and_check_in(page_factory, live_
         applicant.locator(".appointment-notice a[href$='.pdf']").click()
     text = pdf_text(download.value.path().read_bytes(), tmp_path)
     assert re.sub(r"\W", "", code) in re.sub(r"\W", "", text)
+    pdf_page_image(download.value.path(), SCREENSHOTS / f"appointment-notice-pdf-{language}")
 
     staff.goto(f"/admin/appointments/?office={office}")
     assert_accessible(staff)
