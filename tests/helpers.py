@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -70,3 +71,20 @@ PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Ty
 def upload(data: bytes, name: str):
     """A (stream, filename) pair for the test client's multipart posts."""
     return (io.BytesIO(data), name)
+
+
+class Clock:
+    """A frozen UTC clock the app reads through the CLOCK setting; tests set or move it."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> dt.datetime:
+        return self.current
+
+    def set(self, moment: dt.datetime) -> None:
+        self.current = moment
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.current += dt.timedelta(**delta)
+        return self.current

@@ -15,6 +15,7 @@ from casework.workflow import record_event
 from forms.registry import current_registry
 from models import Applicant, Document, Office, ServiceRequest, Staff
 from storage import get_storage
+from tests.helpers import Clock
 
 START = dt.datetime(2026, 3, 10, 8, 0, 0)
 PASSWORD = "correct horse battery staple"
@@ -23,23 +24,9 @@ NATIONAL_CODES = ["0499370899", "0790419904", "0084575948", "0963695398"]
 _codes = itertools.count(1)
 
 
-class Clock:
-    """A frozen UTC clock the app reads through the CLOCK setting; tests move it forward."""
-
-    def __init__(self, start: dt.datetime = START) -> None:
-        self.current = start
-
-    def __call__(self) -> dt.datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.current += dt.timedelta(**delta)
-        return self.current
-
-
 @pytest.fixture()
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture()

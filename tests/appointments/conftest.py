@@ -13,6 +13,7 @@ from auth.sessions import token_hash
 from db import database
 from forms.registry import current_registry
 from models import Applicant, Office, ServiceRequest, Staff, UserSession
+from tests.helpers import Clock
 from wizard.snapshots import ensure_snapshot
 
 # Tuesday 1 December 2026, 08:00 UTC (09:00 in Berlin).
@@ -21,26 +22,9 @@ WEEKDAYS = {day: [["09:00", "12:00"]] for day in ("mon", "tue", "wed", "thu", "f
 _numbers = count(1)
 
 
-class Clock:
-    """A frozen UTC clock the app reads through the CLOCK setting."""
-
-    def __init__(self, start: dt.datetime = START) -> None:
-        self.current = start
-
-    def __call__(self) -> dt.datetime:
-        return self.current
-
-    def set(self, moment: dt.datetime) -> None:
-        self.current = moment
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.current += dt.timedelta(**delta)
-        return self.current
-
-
 @pytest.fixture()
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture()

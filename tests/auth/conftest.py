@@ -8,25 +8,12 @@ import re
 import pytest
 
 from models import MailMessage
+from tests.helpers import Clock
 
 START = dt.datetime(2026, 3, 10, 8, 0, 0)
 VALID_CODES = ["0499370899", "0790419904", "0084575948", "0963695398", "0684159414", "0067749828",
                "0650451252", "1583250689", "4032152314", "0076229645", "4400276201", "2540201288"]
 CODE_IN_MAIL = re.compile(r"(?<![0-9])([0-9]{6})(?![0-9])")
-
-
-class Clock:
-    """A frozen UTC clock the app reads through the CLOCK setting; tests move it forward."""
-
-    def __init__(self, start: dt.datetime = START) -> None:
-        self.current = start
-
-    def __call__(self) -> dt.datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.current += dt.timedelta(**delta)
-        return self.current
 
 
 def national_code(number: int) -> str:
@@ -39,7 +26,7 @@ def national_code(number: int) -> str:
 
 @pytest.fixture()
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture()
