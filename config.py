@@ -35,6 +35,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_USE_TLS": False,
         "MAIL_USE_SSL": False,
         "MAIL_TIMEOUT": 10,
+        "MAIL_EHLO_HOSTNAME": "",  # name given in EHLO; default: the domain of MAIL_FROM (never a DNS look-up)
         "MAIL_SEND_INLINE": True,
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "RATELIMIT_STORAGE_URI": "",

@@ -11,6 +11,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +51,28 @@ class SmtpSender(Sender):
         super().__init__(config)
         self._smtp: smtplib.SMTP | None = None
 
+    def _ehlo_name(self) -> str:
+        """The name this client gives in EHLO: configured, or the domain of MAIL_FROM.
+
+        Without one, smtplib asks ``socket.getfqdn()``, a reverse DNS look-up that can hang far longer
+        than MAIL_TIMEOUT on a network without a reachable resolver.
+        """
+        configured = self.config.get("MAIL_EHLO_HOSTNAME")
+        if configured:
+            return configured
+        address = parseaddr(self.config.get("MAIL_FROM", ""))[1]
+        return address.rpartition("@")[2] or "localhost"
+
     def _connect(self) -> smtplib.SMTP:
         """Open, secure and authenticate a connection, or raise SenderUnavailable."""
         host, port, timeout = self.config["MAIL_SERVER"], int(self.config["MAIL_PORT"]), self.config["MAIL_TIMEOUT"]
         smtp: smtplib.SMTP | None = None
         try:
             if self.config["MAIL_USE_SSL"]:
-                smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(host, port, local_hostname=self._ehlo_name(), timeout=timeout,
+                                        context=ssl.create_default_context())
             else:
-                smtp = smtplib.SMTP(host, port, timeout=timeout)
+                smtp = smtplib.SMTP(host, port, local_hostname=self._ehlo_name(), timeout=timeout)
             smtp.ehlo()
             if self.config["MAIL_USE_TLS"] and not self.config["MAIL_USE_SSL"]:
                 smtp.starttls(context=ssl.create_default_context())

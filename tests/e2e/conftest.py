@@ -71,7 +71,7 @@ def smtp_inbox():
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), server_hostname="smtp.test")
     controller.start()
     inbox.port = controller.port
     yield inbox

@@ -43,7 +43,13 @@ class Recorder:
     def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.ehlo: list[str] = []
         self.delay = delay
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.ehlo.append(hostname)
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.endswith("@refused.example"):
@@ -73,7 +79,8 @@ class SmtpServer:
         return self.recorder.messages
 
     def start(self) -> SmtpServer:
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **self.options)
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, server_hostname="smtp.test",
+                                     **self.options)
         self.controller.start()
         return self
 

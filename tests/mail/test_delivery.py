@@ -283,3 +283,15 @@ def test_a_one_time_password_waiting_for_a_retry_is_kept(ctx, smtp_down):
                          code="535353")
     assert deliver_pending() == (0, 1)
     assert "535353" in MailMessage.get_by_id(secret.id).body_text
+
+
+def test_ehlo_names_the_mail_from_domain_not_a_dns_look_up(ctx, smtp_server, monkeypatch):
+    import socket
+
+    def no_dns(*_args):
+        raise AssertionError("socket.getfqdn() called: a reverse DNS look-up may hang")
+
+    monkeypatch.setattr(socket, "getfqdn", no_dns)
+    _queue_notice()
+    assert deliver_pending() == (1, 0)
+    assert smtp_server.recorder.ehlo == ["mikhak.example"]
