@@ -1,16 +1,21 @@
 """Benchmark: load + check + compile 200 realistic services (4 steps × 8 fields). Target ≤ 1 s.
 
-Run: .venv/bin/python bench/bench_schemas.py [--services 200] [--repeat 3] [--no-write]
+Run: .venv/bin/python bench/bench_schemas.py [--services 200] [--repeat 5] [--no-write]
+
+Each repeat runs in a fresh Python process, as an app start does (the schemas are loaded once per worker);
+the time covers load_registry() and compile_forms(), not the interpreter start or the imports.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -99,7 +104,6 @@ def write_dir(root: Path, count: int) -> Path:
 
 def run_once(schema_dir: Path) -> tuple[float, float, int, float]:
     """Wall seconds to load and check, to compile every step and staff form; forms; CPU seconds in all."""
-    converter._CLASSES.clear()
     cpu, start = time.process_time(), time.perf_counter()
     registry = load_registry(schema_dir)
     loaded = time.perf_counter()
@@ -107,27 +111,41 @@ def run_once(schema_dir: Path) -> tuple[float, float, int, float]:
     return loaded - start, time.perf_counter() - loaded, count, time.process_time() - cpu
 
 
+def run_fresh(schema_dir: Path) -> tuple[float, float, int, float]:
+    """run_once() in a new Python process, like a worker starting."""
+    out = subprocess.run([sys.executable, __file__, "--child", str(schema_dir)], check=True,
+                         capture_output=True, text=True).stdout
+    load, build, count, cpu = json.loads(out)
+    return load, build, int(count), cpu
+
+
 def main() -> None:
     """Generate, measure, print and record."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--services", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_once(args.child)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         schema_dir = write_dir(Path(tmp), args.services)
         size = sum(p.stat().st_size for p in schema_dir.rglob("*.yaml"))
-        runs = [run_once(schema_dir) for _ in range(args.repeat)]
+        runs = [run_fresh(schema_dir) for _ in range(args.repeat)]
     totals = [load + build for load, build, _count, _cpu in runs]
     best = min(range(len(runs)), key=lambda i: totals[i])
     load, build, forms, cpu = runs[best]
     load_avg = os.getloadavg()[0]
     line = (f"| {dt.date.today().isoformat()} | {args.services} services × 4 steps × 8 fields "
             f"({size // 1024} KiB YAML) | {load:.3f} s | {build:.3f} s ({forms} forms) | **{totals[best]:.3f} s** "
-            f"(median {statistics.median(totals):.3f} s of {args.repeat}) | {cpu:.3f} s | {os.cpu_count()} cores, "
+            f"(median {statistics.median(totals):.3f} s, worst {max(totals):.3f} s of {args.repeat} processes) | "
+            f"{cpu:.3f} s | {os.cpu_count()} cores, "
             f"load average {load_avg:.1f}, Python {platform.python_version()} |")
     print(f"load + check: {load:.3f} s; compile {forms} forms: {build:.3f} s; total {totals[best]:.3f} s wall, "
-          f"{cpu:.3f} s CPU (best of {args.repeat}; median {statistics.median(totals):.3f} s); target ≤ 1 s; "
+          f"{cpu:.3f} s CPU (best of {args.repeat} processes; median {statistics.median(totals):.3f} s, worst "
+          f"{max(totals):.3f} s); target ≤ 1 s; "
           f"load average {load_avg:.1f} on {os.cpu_count()} cores")
     if not args.no_write:
         record(line)

@@ -36,11 +36,19 @@ class SchemaErrors(Exception):
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects that all stay alive (2–3× faster)."""
+    """Pause the cyclic garbage collector while building many objects that all stay alive (2–3× faster).
+
+    On leaving the outermost pause the survivors go straight to the oldest generation (``gc.freeze()`` then
+    ``gc.unfreeze()``, both O(1)): young collections would otherwise scan them all once or twice for nothing.
+    They stay collectable; a freeze made by someone else (a pre-fork server) is left alone.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
