@@ -56,6 +56,16 @@ def spec_of(request: ServiceRequest):
     return spec_for_version("service", request.service_id, request.version_key)
 
 
+def originals_to_bring(spec, answers: dict[str, Any], language: str) -> list[str]:
+    """Labels of the originals to bring: those not tied to an upload, and those whose copy this request has.
+
+    A checklist entry with ``field`` belongs to that upload: a first passport needs no "previous passport",
+    a renewal does. The stored answers are those of fields that were shown, so a skipped upload is absent.
+    """
+    return [document.label.get(language) for document in spec.documents
+            if document.original and (document.field is None or answers.get(document.field))]
+
+
 def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
     """Return everything a notice shows, in ``locale`` ('fa' or 'en')."""
     language = _language(locale)
@@ -79,7 +89,7 @@ def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
         "office_phone": office.phone,
         "office_email": office.email,
         "when": when(appointment.starts_at, appointment.ends_at, office, language),
-        "documents": [document.label.get(language) for document in spec.documents if document.original],
+        "documents": originals_to_bring(spec, request.answers or {}, language),
         "instructions": instructions,
         "public_url": current_app.config["PUBLIC_URL"].rstrip("/"),
     }

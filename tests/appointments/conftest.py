@@ -70,11 +70,11 @@ def make_applicant(locale: str = "fa", **values) -> Applicant:
 
 
 def make_request(office: Office, applicant: Applicant, service_id: str = "passport",
-                 status: str = "approved") -> ServiceRequest:
+                 status: str = "approved", answers: dict | None = None) -> ServiceRequest:
     spec = current_registry().service(service_id)
     return ServiceRequest.create(
         tracking_code=tracking.new_code(), applicant=applicant, service_id=service_id,
-        version_key=ensure_snapshot(spec, "service"), office=office, status=status,
+        version_key=ensure_snapshot(spec, "service"), office=office, status=status, answers=answers or {},
         national_code=applicant.national_code, applicant_name=applicant.display_name())
 
 

@@ -27,7 +27,8 @@ BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 @pytest.fixture()
 def issued(ctx):
     office = make_office()
-    req = make_request(office, make_applicant("fa"), "travel_document", status="in_review")
+    req = make_request(office, make_applicant("fa"), "travel_document", status="in_review",
+                       answers={"identity_documents": [1], "photo": [2]})
     return booking.issue_appointment(req, spec("travel_document"), TOMORROW_9, staff=make_staff(office))
 
 
@@ -39,9 +40,29 @@ def test_notice_in_persian_has_jalali_and_gregorian_dates(issued):
     assert data["when"]["utc_offset"] == "UTC+01:00" and data["when"]["timezone"] == "Europe/Berlin"
     assert data["office_name"].startswith("بخش کنسولی") and "پودبیلسکی" in data["office_address"]
     assert data["tracking_code"] == tracking.format_code(issued.request.tracking_code)
-    originals = [d.label.fa for d in spec("travel_document").documents if d.original]
-    assert data["documents"] == originals and originals
+    assert data["documents"] == ["اصل شناسنامه یا کارت ملی"]  # the photo is not an original
     assert "کد رهگیری" in data["instructions"]
+
+
+def test_notice_lists_the_originals_of_the_uploads_this_request_has(ctx):
+    office, applicant = make_office(), make_applicant("en")
+    first = make_request(office, applicant, "passport",
+                         answers={"request_type": "first_issue", "birth_certificate_pages": [1]})
+    renewal = make_request(office, applicant, "passport",
+                           answers={"request_type": "renewal", "birth_certificate_pages": [2],
+                                    "old_passport_scan": [3]})
+    lost = make_request(office, applicant, "passport",
+                        answers={"request_type": "lost", "birth_certificate_pages": [4], "police_report": [5]})
+    passport = spec("passport")
+    listed = {name: notice.originals_to_bring(passport, req.answers, "en")
+              for name, req in (("first", first), ("renewal", renewal), ("lost", lost))}
+    certificate, previous = "Birth certificate (shenasnameh), original", "Your previous passport (original)"
+    assert listed["first"] == [certificate]
+    assert listed["renewal"] == [previous, certificate]
+    assert listed["lost"] == [certificate, "Police report of the lost passport"]
+    data = notice.notice_data(booking.issue_appointment(renewal, passport, TOMORROW_9, staff=make_staff(office)),
+                              passport, "en")
+    assert data["documents"] == listed["renewal"]
 
 
 def test_notice_in_english_has_the_gregorian_date_only(issued):
