@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+import audit
 from applicant import current_applicant
 from applicant.services import eligible_offices
 from auth.decorators import activated_required
@@ -93,6 +94,7 @@ class RequestFlow(WizardFlow):
         """Remove one uploaded document from the draft and its answer."""
         document = self._own_document(state, document_id)
         if document is None:
+            audit.record("access.denied", object_type="document", object_id=str(document_id))
             abort(404)
         answers = dict(state.answers)
         ids = answers.get(document.field_id) or []

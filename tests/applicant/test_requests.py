@@ -8,7 +8,7 @@ import pytest
 
 from casework.workflow import transition
 from forms.registry import current_registry
-from models import Document, Draft, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
+from models import AuditLog, Document, Draft, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
 from tests.helpers import OTHER_NATIONAL_CODE, PDF_BYTES, date_parts, jpeg_bytes, last_mail, register, sign_in, upload
 from tracking import is_valid_code
 
@@ -154,6 +154,22 @@ def test_another_applicant_gets_404_everywhere(applicant_client, app):
                 f"/documents/{document_id}"):
         assert intruder.get(url).status_code == 404, url
     assert intruder.post(f"/requests/{code}/withdraw").status_code == 404
+
+
+def test_removing_another_applicants_file_answers_404_keeps_it_and_is_audited(applicant_client, app):
+    fill_passport(applicant_client)
+    with app.app_context():
+        victims = Document.get(Document.field_id == "photo")
+    intruder = app.test_client()
+    sign_in(intruder, app, national_code=OTHER_NATIONAL_CODE, email="other@example.com")
+    register(intruder)
+    fill_passport(intruder)
+    response = intruder.post("/services/passport/request/step/documents", data={"action": f"delete-file:{victims.id}"})
+    assert response.status_code == 404
+    with app.app_context():
+        assert Document.get_or_none(Document.id == victims.id) is not None
+        denied = AuditLog.get(AuditLog.action == "access.denied")
+        assert (denied.object_type, denied.object_id, denied.actor_type) == ("document", str(victims.id), "applicant")
 
 
 def test_withdraw_only_while_withdrawable(applicant_client, app):
