@@ -9,7 +9,7 @@ import audit
 import migrations
 from app import create_app
 from config import DEV_SECRET_KEY
-from db import database
+from db import database, is_sqlite
 from models import AuditLog, ClosedDay, Office, SchemaVersion
 
 
@@ -145,13 +145,25 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
         SchemaVersion.delete().execute()
         SchemaVersion.create(version=1)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert "upgraded from schema version 1 to 4" in result.output, result.output
+    assert "upgraded from schema version 1 to 5" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 4
+        assert migrations.current_version() == migrations.LATEST == 5
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
         assert "service_request_submitted_at" in {index.name for index in database.get_indexes("service_request")}
         triggers = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
         assert {name for (name,) in triggers} == {"audit_log_no_update", "audit_log_no_delete"}
+
+
+def test_postgresql_knows_how_answer_columns_go_together(app):
+    """On PostgreSQL the answer index has multi-column statistics (mcv + dependencies); SQLite has none to add."""
+    with app.app_context():
+        if is_sqlite():
+            pytest.skip("PostgreSQL only: SQLite has no multi-column statistics (the CI's PostgreSQL run has it)")
+        rows = database.execute_sql(
+            "SELECT s.stxname, s.stxkind::text, array_agg(a.attname::text ORDER BY a.attname) "
+            "FROM pg_statistic_ext s JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = ANY(s.stxkeys) "
+            "WHERE s.stxrelid = 'request_answer_index'::regclass GROUP BY s.stxname, s.stxkind").fetchall()
+    assert rows == [("request_answer_index_service_key_value", "{f,m}", ["key", "service_id", "value"])]
 
 
 def test_the_database_refuses_to_change_or_delete_audit_rows(app):
