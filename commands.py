@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 import demo
 import migrations
+from casework.workflow import sync_open_flags
 from wizard.drafts import purge_expired
 
 db_cli = AppGroup("db", help="Create or upgrade the database.")
@@ -17,7 +18,7 @@ drafts_cli = AppGroup("drafts", help="Unfinished wizards (registration and reque
 
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
-    """Create or upgrade the database tables; running it twice changes nothing."""
+    """Create or upgrade the database tables, then align open/closed flags with the workflows; idempotent."""
     before, after = migrations.upgrade()
     if before is None:
         click.echo(f"database created at schema version {after}")
@@ -25,6 +26,9 @@ def db_upgrade() -> None:
         click.echo(f"database already at schema version {after}; nothing to do")
     else:
         click.echo(f"database upgraded from schema version {before} to {after}")
+    changed = sync_open_flags()
+    if changed:
+        click.echo(f"{changed} request(s) marked open or closed again after a workflow change")
 
 
 @demo_cli.command("load")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from playhouse.migrate import SchemaMigrator, migrate
 
 from db import database, is_sqlite
-from models import ALL_MODELS, MailMessage, SchemaVersion
+from models import ALL_MODELS, MailMessage, SchemaVersion, ServiceRequest
 
 SQLITE_AUDIT_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -72,8 +72,25 @@ def _answer_statistics(migrator: SchemaMigrator | None = None) -> None:
     database.execute_sql("ANALYZE request_answer_index")
 
 
+def _open_flag(migrator: SchemaMigrator) -> None:
+    """6: `service_request.is_open`, so that the queue of open requests skips years of closed ones by index.
+
+    Filled from each request's own workflow (current, else the snapshot it was made with); `flask db upgrade`
+    re-derives it on every run, after a workflow edit.
+    """
+    migrate(
+        migrator.add_column("service_request", "is_open", ServiceRequest.is_open),
+        migrator.add_index("service_request", ("is_open", "submitted_at"), False),
+        migrator.add_index("service_request", ("office_id", "is_open", "submitted_at"), False),
+        migrator.add_index("service_request", ("is_open", "due_at"), False),
+    )
+    from casework.workflow import sync_open_flags
+
+    sync_open_flags()
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,
-                                                            4: _list_indexes, 5: _answer_statistics}
+                                                            4: _list_indexes, 5: _answer_statistics, 6: _open_flag}
 # Steps that add more than tables (triggers, statistics) also run on a fresh database, after the tables.
 ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only, _answer_statistics)
 LATEST = max(MIGRATIONS, default=1)

@@ -203,6 +203,7 @@ class ServiceRequest(BaseModel):
     version_key = pw.CharField(max_length=32)
     office = pw.ForeignKeyField(Office, backref="requests", on_delete="RESTRICT")
     status = pw.CharField(max_length=40)
+    is_open = pw.BooleanField(default=True)  # status not final in the request's own workflow (set by casework)
     answers = JSONField(default=dict)
     staff_answers = JSONField(default=dict)
     amend_fields = JSONField(default=list)
@@ -219,7 +220,10 @@ class ServiceRequest(BaseModel):
             (("service_id", "office", "submitted_at"), False),
             (("service_id", "submitted_at"), False),  # a service's list for admins (every office)
             (("office", "submitted_at"), False),
-            (("submitted_at",), False),  # the "All requests" queue for admins
+            (("submitted_at",), False),
+            (("is_open", "submitted_at"), False),  # the "All requests" queue (open only, oldest first)
+            (("office", "is_open", "submitted_at"), False),
+            (("is_open", "due_at"), False),  # overdue counts
             (("national_code",), False),
             (("applicant", "submitted_at"), False),
         )

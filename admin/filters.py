@@ -125,12 +125,11 @@ class SubmittedBetween(BasePeeweeFilter, base_filters.BaseDateBetweenFilter):
 class OverdueFilter(BasePeeweeFilter, base_filters.BaseBooleanFilter):
     """Past the service's processing time (and not closed)."""
 
-    def __init__(self, final_statuses: Callable[[], set[str]]) -> None:
-        self.final_statuses = final_statuses
+    def __init__(self) -> None:
         super().__init__(ServiceRequest.due_at, _l("Overdue"))
 
     def apply(self, query: pw.ModelSelect, value: str) -> pw.ModelSelect:
-        overdue = (ServiceRequest.due_at < now()) & ServiceRequest.status.not_in(list(self.final_statuses()) or [""])
+        overdue = (ServiceRequest.due_at < now()) & (ServiceRequest.is_open == True)  # noqa: E712
         return query.where(overdue if value == "1" else ~overdue)
 
     def operation(self):

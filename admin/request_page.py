@@ -157,8 +157,7 @@ class RequestPageMixin:
 
         context = dict(
             request_url=request_url, row=row, spec=spec, flow=flow, applicant=applicant,
-            status=_status(flow, row.status), overdue=bool(row.due_at and row.due_at < now()
-                                                         and not _status(flow, row.status).get("final")),
+            status=_status(flow, row.status), overdue=bool(row.due_at and row.due_at < now() and row.is_open),
             profile_rows=_profile_rows(profile, locale),
             answers=display_answers(spec, row.answers or {}, locale, profile=profile) if spec else [],
             staff_answers=display_answers(spec, {**(row.answers or {}), **(row.staff_answers or {})}, locale,

@@ -73,18 +73,8 @@ def status_label(request: ServiceRequest) -> str:
         return request.status
 
 
-def final_statuses() -> set[str]:
-    """Status ids that are final in every service that has them."""
-    finals: set[str] = set()
-    open_: set[str] = set()
-    for spec in current_registry().services.values():
-        for status in spec.workflow.all_statuses:
-            (finals if status.final else open_).add(status.id)
-    return finals - open_
-
-
 def is_overdue(request: ServiceRequest) -> bool:
-    return bool(request.due_at and request.due_at < now() and request.status not in final_statuses())
+    return bool(request.due_at and request.due_at < now() and request.is_open)
 
 
 def answer_text(request: ServiceRequest, key: str) -> str:
@@ -126,7 +116,7 @@ class RequestListView(RequestPageMixin, StaffModelView):
             f.NationalCodeFilter(ServiceRequest.national_code, LABELS["national_code"]),
             f.NameContains(ServiceRequest.applicant_name, LABELS["applicant_name"]),
             f.OfficeFilter(), f.StatusFilter(self.services), f.SubmittedBetween(),
-            f.AssignedFilter(), f.OverdueFilter(final_statuses),
+            f.AssignedFilter(), f.OverdueFilter(),
             *answer_filters,
         ]
         self.column_formatters = {name: self._formatter(name, html=True) for name in columns}
@@ -143,7 +133,7 @@ class RequestListView(RequestPageMixin, StaffModelView):
         if not self.queue:
             return query.where(ServiceRequest.service_id.in_(self.service_ids()))
         if g.get("mikhak_open_only"):
-            query = query.where(ServiceRequest.status.not_in(sorted(final_statuses()) or [""]))
+            query = query.where(ServiceRequest.is_open == True)  # noqa: E712 (SQL, not Python)
         return query
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):

@@ -2,7 +2,8 @@
 
 Measures, through the real app (test client, signed-in staff, full page render), the first page of:
 a service's list (admin: every office; officer: one office), the "All requests" queue (admin and
-officer), and a service list filtered on a declared answer (through RequestAnswerIndex).
+officer), a service list filtered on a declared answer (through RequestAnswerIndex), and the dashboard.
+As in a real office, requests of the last four months are half done and older ones closed (0.1 % left open).
 Requests are bulk-inserted (executemany on SQLite, COPY on PostgreSQL) and grown in place
 1k → 100k → 1M, with ANALYZE after each load (VACUUM (ANALYZE) on PostgreSQL, as autovacuum does after a
 bulk insert, so that index-only scans need no heap visits).
@@ -39,6 +40,7 @@ OFFICES = 5
 APPLICANTS = 2000
 START = dt.datetime(2023, 1, 1)
 SPAN_SECONDS = 3 * 365 * 86400
+RECENT_SECONDS = 120 * 86400
 
 
 def build_app(url: str, instance: Path):
@@ -97,8 +99,10 @@ def generate(app, start_id: int, count: int, rng: random.Random):
     requests, answers = [], []
     for rid in range(start_id, start_id + count):
         service_id, version, finals, opens, keys, days = plans[rid % len(plans)]
-        submitted = START + dt.timedelta(seconds=rng.randrange(SPAN_SECONDS))
-        closed = rng.random() < 0.8
+        age = rng.randrange(SPAN_SECONDS)
+        submitted = START + dt.timedelta(seconds=SPAN_SECONDS - age)
+        # As in a real office: what came in over the last four months is half done, older requests are closed.
+        closed = rng.random() < (0.5 if age < RECENT_SECONDS else 0.999)
         status = rng.choice(finals) if closed else rng.choice(opens)
         values = {}
         for key, kind, options in keys:
@@ -117,7 +121,7 @@ def generate(app, start_id: int, count: int, rng: random.Random):
         applicant = 1 + rid % APPLICANTS
         # Not rid % OFFICES: with 10 services and 5 offices that put every request of a service in one office.
         office = 1 + (rid // len(plans)) % OFFICES
-        requests.append((rid, f"B{rid:012d}", applicant, service_id, version, office, status,
+        requests.append((rid, f"B{rid:012d}", applicant, service_id, version, office, status, not closed,
                          json.dumps(values, ensure_ascii=False), "{}", "[]", f"سارا نام{applicant}",
                          f"{applicant:010d}", submitted, submitted, submitted + dt.timedelta(days=days)))
         for key, value in values.items():
@@ -126,7 +130,7 @@ def generate(app, start_id: int, count: int, rng: random.Random):
     return requests, answers
 
 
-REQUEST_COLUMNS = ("id", "tracking_code", "applicant_id", "service_id", "version_key", "office_id", "status",
+REQUEST_COLUMNS = ("id", "tracking_code", "applicant_id", "service_id", "version_key", "office_id", "status", "is_open",
                    "answers", "staff_answers", "amend_fields", "applicant_name", "national_code", "submitted_at",
                    "updated_at", "due_at")
 ANSWER_COLUMNS = ("request_id", "service_id", "key", "value")
@@ -215,7 +219,9 @@ def run_database(kind: str, url: str, sizes: list[int], repeat: int, instance: P
              ("service list, officer", officer, "/admin/requests/passport/"),
              ("queue, admin", admin, "/admin/queue/"),
              ("queue, officer", officer, "/admin/queue/"),
-             ("filtered service list, officer", officer, filter_url(app))]
+             ("filtered service list, officer", officer, filter_url(app)),
+             ("dashboard, admin", admin, "/admin/"),
+             ("dashboard, officer", officer, "/admin/")]
     rng = random.Random(6)
     loaded = 0
     for size in sizes:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import tracking
 from casework.indexing import reindex
-from casework.workflow import record_event
+from casework.workflow import is_open_status, record_event
 from db import database
 from mail import queue_email
 from models import Applicant, Document, Draft, Office, ServiceRequest, utcnow
@@ -21,7 +21,8 @@ def submit_request(applicant: Applicant, office: Office, spec, draft: Draft, ans
         now = utcnow()
         request = tracking.issue_code(lambda code: ServiceRequest.create(
             tracking_code=code, applicant=applicant, service_id=spec.id, version_key=ensure_snapshot(spec, "service"),
-            office=office, status=spec.workflow.initial, answers=answers, national_code=applicant.national_code,
+            office=office, status=spec.workflow.initial, is_open=is_open_status(spec, spec.workflow.initial),
+            answers=answers, national_code=applicant.national_code,
             applicant_name=applicant.display_name(), submitted_at=now, updated_at=now,
             due_at=now + dt.timedelta(days=spec.processing_days) if spec.processing_days else None))
         document_ids = [doc_id for _step, field in spec.iter_fields() if field.type == "file"

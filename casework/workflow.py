@@ -9,6 +9,7 @@ from forms.registry import current_registry
 from forms.spec import Status, Text
 from mail import queue_email
 from models import RequestEvent, ServiceRequest, utcnow
+from wizard.snapshots import spec_for_version
 
 
 class TransitionRefused(Exception):
@@ -34,6 +35,29 @@ def status_of(spec, status_id: str) -> Status:
     if found is not None and _knows(found, status_id):
         return found.workflow.status(status_id)
     return Status.model_construct(id=status_id, label=Text.model_construct(fa=status_id, en=status_id))
+
+
+def is_open_status(spec, status_id: str) -> bool:
+    """Whether a request made with ``spec`` is still open in ``status_id`` (not final in its workflow)."""
+    return not status_of(spec, status_id).final
+
+
+def sync_open_flags() -> int:
+    """Re-derive every request's `is_open` from its own workflow; return how many requests changed.
+
+    Status changes keep the flag; this catches a workflow edit that made a status final (or open again)
+    while requests sat in it. One pass over the distinct (service, version, status) triples.
+    """
+    changed = 0
+    triples = ServiceRequest.select(ServiceRequest.service_id, ServiceRequest.version_key,
+                                    ServiceRequest.status).distinct().tuples()
+    for service_id, version_key, status in list(triples):
+        spec = spec_for_version("service", service_id, version_key)
+        wanted = is_open_status(spec, status) if spec is not None else True
+        changed += (ServiceRequest.update(is_open=wanted)
+                    .where((ServiceRequest.service_id == service_id) & (ServiceRequest.version_key == version_key)
+                           & (ServiceRequest.status == status) & (ServiceRequest.is_open != wanted)).execute())
+    return changed
 
 
 def record_event(request: ServiceRequest, *, kind: str = "status", from_status: str = "", to_status: str = "",
@@ -72,6 +96,7 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
     with database.atomic():
         previous = request.status
         request.status = to_status
+        request.is_open = is_open_status(spec, to_status)
         request.updated_at = utcnow()
         if amend_fields is not None:
             request.amend_fields = amend_fields

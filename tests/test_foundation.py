@@ -10,7 +10,9 @@ import migrations
 from app import create_app
 from config import DEV_SECRET_KEY
 from db import database, is_sqlite
-from models import AuditLog, ClosedDay, Office, SchemaVersion
+from forms.registry import current_registry
+from models import Applicant, AuditLog, ClosedDay, Office, SchemaVersion, ServiceRequest
+from wizard.snapshots import ensure_snapshot
 
 
 def test_home_page_names_the_product_in_persian_by_default(client):
@@ -130,6 +132,11 @@ def test_demo_load_creates_offices_and_admin_once(app, runner):
         assert ClosedDay.select().where(ClosedDay.scope == "iran").exists()
 
 
+UNDO_OPEN_FLAG = ("DROP INDEX service_request_is_open_submitted_at",
+                  "DROP INDEX service_request_office_id_is_open_submitted_at",
+                  "DROP INDEX service_request_is_open_due_at", "ALTER TABLE service_request DROP COLUMN is_open")
+
+
 def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}"})
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
@@ -139,19 +146,41 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
                 "DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete",
                 "DROP INDEX service_request_service_id_submitted_at", "DROP INDEX service_request_submitted_at",
                 "DROP INDEX request_answer_index_service_id_key_value_request_id",
+                *UNDO_OPEN_FLAG,
                 "CREATE INDEX request_answer_index_service_id_key_value "
                 "ON request_answer_index (service_id, key, value)"):
             database.execute_sql(statement)
         SchemaVersion.delete().execute()
         SchemaVersion.create(version=1)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert "upgraded from schema version 1 to 5" in result.output, result.output
+    assert "upgraded from schema version 1 to 6" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 5
+        assert migrations.current_version() == migrations.LATEST == 6
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
         assert "service_request_submitted_at" in {index.name for index in database.get_indexes("service_request")}
         triggers = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
         assert {name for (name,) in triggers} == {"audit_log_no_update", "audit_log_no_delete"}
+
+
+def test_upgrading_to_version_6_marks_each_request_open_or_closed_by_its_own_workflow(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'v5.db'}"})
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        spec = current_registry().services["passport"]
+        office = Office.create(code="de-berlin", name_fa="برلین", name_en="Berlin", country="DE")
+        applicant = Applicant.create(national_code="0499370899", email="a@example.com")
+        made = {status: ServiceRequest.create(tracking_code=f"T{i}", applicant=applicant, service_id="passport",
+                                              version_key=ensure_snapshot(spec, "service"), office=office,
+                                              status=status, national_code="0499370899").id
+                for i, status in enumerate(("in_review", "completed", "withdrawn", "no_longer_a_status"))}
+        for statement in UNDO_OPEN_FLAG:
+            database.execute_sql(statement)
+        SchemaVersion.update(version=5).execute()
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert "upgraded from schema version 5 to 6" in result.output, result.output
+    with app.app_context():
+        flags = {status: ServiceRequest.get_by_id(rid).is_open for status, rid in made.items()}
+    assert flags == {"in_review": True, "completed": False, "withdrawn": False, "no_longer_a_status": True}
 
 
 def test_postgresql_knows_how_answer_columns_go_together(app):

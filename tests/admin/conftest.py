@@ -11,7 +11,7 @@ import pytest
 
 from admin import credentials
 from casework.indexing import reindex
-from casework.workflow import record_event
+from casework.workflow import is_open_status, record_event
 from forms.registry import current_registry
 from models import Applicant, Document, Office, ServiceRequest, Staff
 from storage import get_storage
@@ -83,7 +83,7 @@ def make_request(app, office_id: int, applicant_id: int, service_id: str = "pass
         row = ServiceRequest.create(
             tracking_code=f"TST{next(_codes):06d}", applicant=applicant, service_id=service_id,
             version_key=ensure_snapshot(spec, "service"), office=office_id,
-            status=status or spec.workflow.initial,
+            status=status or spec.workflow.initial, is_open=is_open_status(spec, status or spec.workflow.initial),
             answers=answers if answers is not None else {"request_type": "renewal", "surname": "رضایی"},
             staff_answers=staff_answers or {}, national_code=applicant.national_code,
             applicant_name=applicant.display_name(), submitted_at=submitted, updated_at=submitted,

@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from admin import get_admin
 from admin.export import escape_cell
 from admin.filters import StatusFilter
+from casework.workflow import transition
+from forms.registry import current_registry
 from models import AuditLog, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
 from tests.admin.conftest import START, make_document, make_request, page
 
@@ -81,6 +83,20 @@ def test_queue_is_oldest_first_marks_overdue_and_leaves_closed_requests_out(app,
     status = filter_index(app, "admin_queue", lambda flt: isinstance(flt, StatusFilter))
     filtered = page(staff_client("berlin_officer").get(f"/admin/queue/?flt0_{status}=completed"))
     assert f"details/?id={closed}" in filtered and f"details/?id={older}" not in filtered
+
+
+def test_a_request_leaves_the_queue_and_the_open_counts_when_its_workflow_closes_it(app, world, staff_client):
+    rid = make_request(app, world["berlin"], world["applicant"], status="in_review")
+    client = staff_client("berlin_officer")
+    assert f"details/?id={rid}" in page(client.get("/admin/queue/"))
+    with app.app_context():
+        row = ServiceRequest.get_by_id(rid)
+        assert row.is_open
+        transition(row, current_registry().services["passport"], "rejected", actor_type="staff")
+        assert ServiceRequest.get_by_id(rid).is_open is False
+    assert f"details/?id={rid}" not in page(client.get("/admin/queue/"))
+    open_card = page(client.get("/admin/")).split("Open requests")[1]
+    assert open_card.split("</p>")[1].strip().endswith('<p class="big-number">0'), open_card[:200]
 
 
 def test_request_page_shows_answers_documents_timeline_and_next_steps(app, world, staff_client):
