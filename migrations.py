@@ -73,16 +73,18 @@ def _answer_statistics(migrator: SchemaMigrator | None = None) -> None:
 
 
 def _open_flag(migrator: SchemaMigrator) -> None:
-    """6: `service_request.is_open`, so that the queue of open requests skips years of closed ones by index.
+    """6: `service_request.is_open` and `closed_at`: the queue and the dashboard skip years of closed requests.
 
     Filled from each request's own workflow (current, else the snapshot it was made with); `flask db upgrade`
     re-derives it on every run, after a workflow edit.
     """
     migrate(
         migrator.add_column("service_request", "is_open", ServiceRequest.is_open),
+        migrator.add_column("service_request", "closed_at", ServiceRequest.closed_at),
         migrator.add_index("service_request", ("is_open", "submitted_at"), False),
         migrator.add_index("service_request", ("office_id", "is_open", "submitted_at"), False),
-        migrator.add_index("service_request", ("is_open", "due_at"), False),
+        migrator.add_index("service_request", ("is_open", "service_id", "status", "office_id", "due_at"), False),
+        migrator.add_index("service_request", ("closed_at", "service_id", "status", "office_id"), False),
     )
     from casework.workflow import sync_open_flags
 

@@ -204,6 +204,7 @@ class ServiceRequest(BaseModel):
     office = pw.ForeignKeyField(Office, backref="requests", on_delete="RESTRICT")
     status = pw.CharField(max_length=40)
     is_open = pw.BooleanField(default=True)  # status not final in the request's own workflow (set by casework)
+    closed_at = pw.DateTimeField(null=True)  # when it reached a final status (None while open)
     answers = JSONField(default=dict)
     staff_answers = JSONField(default=dict)
     amend_fields = JSONField(default=list)
@@ -223,7 +224,9 @@ class ServiceRequest(BaseModel):
             (("submitted_at",), False),
             (("is_open", "submitted_at"), False),  # the "All requests" queue (open only, oldest first)
             (("office", "is_open", "submitted_at"), False),
-            (("is_open", "due_at"), False),  # overdue counts
+            # The dashboard's counts, read from the index alone: open requests, then recent closures.
+            (("is_open", "service_id", "status", "office", "due_at"), False),
+            (("closed_at", "service_id", "status", "office"), False),
             (("national_code",), False),
             (("applicant", "submitted_at"), False),
         )

@@ -38,8 +38,9 @@ import pyotp  # noqa: E402
 SCRATCH_DB = "mikhak_bench_admin"
 OFFICES = 5
 APPLICANTS = 2000
-START = dt.datetime(2023, 1, 1)
 SPAN_SECONDS = 3 * 365 * 86400
+END = dt.datetime.combine(dt.date.today(), dt.time())  # the requests span the three years up to today
+START = END - dt.timedelta(seconds=SPAN_SECONDS)
 RECENT_SECONDS = 120 * 86400
 
 
@@ -100,10 +101,11 @@ def generate(app, start_id: int, count: int, rng: random.Random):
     for rid in range(start_id, start_id + count):
         service_id, version, finals, opens, keys, days = plans[rid % len(plans)]
         age = rng.randrange(SPAN_SECONDS)
-        submitted = START + dt.timedelta(seconds=SPAN_SECONDS - age)
+        submitted = END - dt.timedelta(seconds=age)
         # As in a real office: what came in over the last four months is half done, older requests are closed.
         closed = rng.random() < (0.5 if age < RECENT_SECONDS else 0.999)
         status = rng.choice(finals) if closed else rng.choice(opens)
+        closed_at = min(submitted + dt.timedelta(days=rng.uniform(1, 2 * days)), END) if closed else None
         values = {}
         for key, kind, options in keys:
             if options:
@@ -123,7 +125,8 @@ def generate(app, start_id: int, count: int, rng: random.Random):
         office = 1 + (rid // len(plans)) % OFFICES
         requests.append((rid, f"B{rid:012d}", applicant, service_id, version, office, status, not closed,
                          json.dumps(values, ensure_ascii=False), "{}", "[]", f"سارا نام{applicant}",
-                         f"{applicant:010d}", submitted, submitted, submitted + dt.timedelta(days=days)))
+                         f"{applicant:010d}", submitted, closed_at or submitted, submitted + dt.timedelta(days=days),
+                         closed_at))
         for key, value in values.items():
             for indexed in index_values(value):
                 answers.append((rid, service_id, key, indexed))
@@ -132,7 +135,7 @@ def generate(app, start_id: int, count: int, rng: random.Random):
 
 REQUEST_COLUMNS = ("id", "tracking_code", "applicant_id", "service_id", "version_key", "office_id", "status", "is_open",
                    "answers", "staff_answers", "amend_fields", "applicant_name", "national_code", "submitted_at",
-                   "updated_at", "due_at")
+                   "updated_at", "due_at", "closed_at")
 ANSWER_COLUMNS = ("request_id", "service_id", "key", "value")
 
 
@@ -169,6 +172,8 @@ def bulk_insert(app, requests: list, answers: list) -> None:
 
 
 def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")

@@ -45,8 +45,9 @@ def is_open_status(spec, status_id: str) -> bool:
 def sync_open_flags() -> int:
     """Re-derive every request's `is_open` from its own workflow; return how many requests changed.
 
-    Status changes keep the flag; this catches a workflow edit that made a status final (or open again)
-    while requests sat in it. One pass over the distinct (service, version, status) triples.
+    Status changes keep the flag (and `closed_at`); this catches a workflow edit that made a status final (or
+    open again) while requests sat in it, dating such a closure by the request's last change. One pass over
+    the distinct (service, version, status) triples.
     """
     changed = 0
     triples = ServiceRequest.select(ServiceRequest.service_id, ServiceRequest.version_key,
@@ -54,7 +55,8 @@ def sync_open_flags() -> int:
     for service_id, version_key, status in list(triples):
         spec = spec_for_version("service", service_id, version_key)
         wanted = is_open_status(spec, status) if spec is not None else True
-        changed += (ServiceRequest.update(is_open=wanted)
+        closed_at = None if wanted else ServiceRequest.updated_at
+        changed += (ServiceRequest.update(is_open=wanted, closed_at=closed_at)
                     .where((ServiceRequest.service_id == service_id) & (ServiceRequest.version_key == version_key)
                            & (ServiceRequest.status == status) & (ServiceRequest.is_open != wanted)).execute())
     return changed
@@ -96,8 +98,9 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
     with database.atomic():
         previous = request.status
         request.status = to_status
-        request.is_open = is_open_status(spec, to_status)
         request.updated_at = utcnow()
+        request.is_open = is_open_status(spec, to_status)
+        request.closed_at = None if request.is_open else request.updated_at
         if amend_fields is not None:
             request.amend_fields = amend_fields
         request.save()

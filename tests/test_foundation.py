@@ -134,7 +134,10 @@ def test_demo_load_creates_offices_and_admin_once(app, runner):
 
 UNDO_OPEN_FLAG = ("DROP INDEX service_request_is_open_submitted_at",
                   "DROP INDEX service_request_office_id_is_open_submitted_at",
-                  "DROP INDEX service_request_is_open_due_at", "ALTER TABLE service_request DROP COLUMN is_open")
+                  "DROP INDEX service_request_is_open_service_id_status_office_id_due_at",
+                  "DROP INDEX service_request_closed_at_service_id_status_office_id",
+                  "ALTER TABLE service_request DROP COLUMN is_open",
+                  "ALTER TABLE service_request DROP COLUMN closed_at")
 
 
 def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
@@ -180,7 +183,11 @@ def test_upgrading_to_version_6_marks_each_request_open_or_closed_by_its_own_wor
     assert "upgraded from schema version 5 to 6" in result.output, result.output
     with app.app_context():
         flags = {status: ServiceRequest.get_by_id(rid).is_open for status, rid in made.items()}
+        closed_at = {status: ServiceRequest.get_by_id(rid).closed_at for status, rid in made.items()}
+        updated = {status: ServiceRequest.get_by_id(rid).updated_at for status, rid in made.items()}
     assert flags == {"in_review": True, "completed": False, "withdrawn": False, "no_longer_a_status": True}
+    assert closed_at == {"in_review": None, "completed": updated["completed"], "withdrawn": updated["withdrawn"],
+                         "no_longer_a_status": None}
 
 
 def test_postgresql_knows_how_answer_columns_go_together(app):

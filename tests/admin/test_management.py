@@ -115,16 +115,25 @@ def test_an_office_with_requests_cannot_be_deleted(app, world, staff_client):
         assert ServiceRequest.select().count() == 1
 
 
-def test_dashboard_counts_per_status_office_and_overdue(app, world, staff_client, clock):
+def test_dashboard_counts_open_overdue_and_recently_closed_requests(app, world, staff_client, clock):
     import datetime as dt
+    import re
 
     make_request(app, world["berlin"], world["applicant"])
-    make_request(app, world["berlin"], world["applicant"], submitted=clock() - dt.timedelta(days=60))
-    make_request(app, world["london"], world["applicant"], status="completed")
+    make_request(app, world["berlin"], world["applicant"], submitted=clock() - dt.timedelta(days=60))  # overdue
+    make_request(app, world["london"], world["applicant"], status="completed", submitted=clock() - dt.timedelta(days=3))
+    make_request(app, world["london"], world["applicant"], status="rejected",
+                 submitted=clock() - dt.timedelta(days=400))  # closed long ago: not counted
     html = page(staff_client("admin").get("/admin/"))
-    assert "Requests per service and status" in html and "Berlin" in html and "London" in html
+    cards = [int(n) for n in re.findall(r'<p class="big-number[^"]*">(\d+)</p>', html)]
+    assert cards == [2, 1, 1]  # open, overdue, closed in the last 30 days
+    assert "Closed in the last 30 days" in html
+    rows = {name: [int(n) for n in re.findall(r"<td>(?:<span[^>]*>)?(\d+)", row)]
+            for name, row in re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S)}
+    assert rows["Berlin"] == [2, 1, 0] and rows["London"] == [0, 0, 1]
     berlin_only = page(staff_client("berlin_officer").get("/admin/"))
     assert "London" not in berlin_only.split("Requests per office")[1]
+    assert [int(n) for n in re.findall(r'<p class="big-number[^"]*">(\d+)</p>', berlin_only)] == [2, 1, 0]
 
 
 def test_services_view_lists_versions_and_previews_the_wizard(app, world, staff_client):
