@@ -101,15 +101,17 @@ class DatePartsWidget:
         aria = {key.replace("-", "_"): kwargs.pop(key) for key in ("aria-required", "aria-invalid",
                                                                    "aria-describedby") if key in kwargs}
         number = {"type": "text", "inputmode": "numeric", "autocomplete": "off", **aria}
+        # Labels are read into variables first: pybabel does not extract from inside f-strings.
+        day_label, month_label, year_label = str(_l("Day")), str(_l("Month")), str(_l("Year"))
         html = [f'<span {html_params(id=ident, role="group", class_="date-parts", **kwargs)}>']
-        html.append(f"<input {html_params(name=f'{name}-day', id=f'{ident}-day', value=digits(day), size=2, maxlength=2, aria_label=str(_l('Day')), **number)}>")  # noqa: E501
-        options = [f'<option value="">{escape(_l("Month"))}</option>']
+        html.append(f"<input {html_params(name=f'{name}-day', id=f'{ident}-day', value=digits(day), size=2, maxlength=2, aria_label=day_label, **number)}>")  # noqa: E501
+        options = [f'<option value="">{escape(month_label)}</option>']
         for index, label in enumerate(month_names(calendar, language), start=1):
             selected = " selected" if str(index) == str(month) else ""
             options.append(f'<option value="{index}"{selected}>{escape(label)}</option>')
-        html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=str(_l('Month')), **aria)}>"  # noqa: E501
+        html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=month_label, **aria)}>"  # noqa: E501
                     + "".join(options) + "</select>")
-        html.append(f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=str(_l('Year')), **number)}>")  # noqa: E501
+        html.append(f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=year_label, **number)}>")  # noqa: E501
         html.append(f"<input {html_params(type='hidden', name=f'{name}-calendar', value=calendar)}>")
         html.append("</span>")
         return Markup("".join(html))  # noqa: S704  # nosec B704 # values escaped by html_params/escape

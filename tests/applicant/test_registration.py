@@ -68,6 +68,16 @@ def test_persian_digits_and_arabic_letters_are_normalized(client, app):
     assert answers["birth_date"] == "1990-05-17"
 
 
+def test_date_parts_are_labelled_in_the_readers_language(client, app):
+    sign_in(client, app)
+    persian = client.get("/register/step/identity").get_data(as_text=True)
+    assert 'aria-label="روز"' in persian and '<option value="">ماه</option>' in persian
+    assert 'aria-label="سال"' in persian and ">Month<" not in persian
+    client.get("/lang/en")
+    english = client.get("/register/step/identity").get_data(as_text=True)
+    assert 'aria-label="Day"' in english and '<option value="">Month</option>' in english
+
+
 def test_jalali_dates_are_accepted_and_impossible_ones_refused(client, app):
     sign_in(client, app)
     jalali = {"birth_date-day": "30", "birth_date-month": "12", "birth_date-year": "1403",
