@@ -154,7 +154,12 @@ class RequestListView(RequestPageMixin, StaffModelView):
         return _("Tracking code, national code, name or an answer")
 
     def apply_search(self, query: pw.ModelSelect, search: str) -> pw.ModelSelect:
-        """Every word must match: the tracking or national code exactly, the name, or an indexed answer prefix."""
+        """Every word must match: the tracking or national code exactly, the name, or an indexed answer prefix.
+
+        A whole search that is a valid tracking code (typed in groups, "2r5m fjc7 pkn7") finds that request.
+        """
+        if is_valid_code(search):
+            return query.where(ServiceRequest.tracking_code == normalize_code(search))
         service_ids = self.service_ids()
         keys = sorted({key for spec in self.services() for key in spec.staff.search}) if self.queue \
             else self.answer_search

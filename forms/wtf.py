@@ -109,7 +109,7 @@ class DatePartsWidget:
         for index, label in enumerate(month_names(calendar, language), start=1):
             selected = " selected" if str(index) == str(month) else ""
             options.append(f'<option value="{index}"{selected}>{escape(label)}</option>')
-        html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=month_label, **aria)}>"  # noqa: E501
+        html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=month_label, **aria)}>"
                     + "".join(options) + "</select>")
         html.append(f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=year_label, **number)}>")  # noqa: E501
         html.append(f"<input {html_params(type='hidden', name=f'{name}-calendar', value=calendar)}>")

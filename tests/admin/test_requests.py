@@ -7,6 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
+import tracking
 from admin import get_admin
 from admin.export import escape_cell
 from admin.filters import StatusFilter
@@ -69,6 +70,18 @@ def test_search_by_code_national_code_and_indexed_answer(app, world, staff_clien
         assert f"details/?id={rid}" in html and f"details/?id={other}" not in html, term
     both = page(client.get("/admin/queue/?search=0499370899"))
     assert f"details/?id={rid}" in both and f"details/?id={other}" in both
+
+
+def test_a_tracking_code_typed_in_groups_with_spaces_is_found(app, world, staff_client):
+    rid = make_request(app, world["berlin"], world["applicant"])
+    make_request(app, world["berlin"], world["applicant"])
+    with app.app_context():
+        code = tracking.new_code()
+        ServiceRequest.update(tracking_code=code).where(ServiceRequest.id == rid).execute()
+    spaced = " ".join(tracking.format_code(code).lower().split("-"))  # "2r5m fjc7 pkn7"
+    for base in ("/admin/queue/", "/admin/requests/passport/"):
+        html = page(staff_client("berlin_officer").get(base, query_string={"search": spaced}))
+        assert html.count("details/?id=") == 1 and f"details/?id={rid}" in html, base
 
 
 def test_queue_is_oldest_first_marks_overdue_and_leaves_closed_requests_out(app, world, staff_client, clock):
