@@ -27,7 +27,7 @@ run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Mikhak: http://$(HOST):$(PORT)  (dev inbox: http://$(HOST):$(PORT)/dev/inbox, back office: http://$(HOST):$(PORT)/admin/)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian packages the tests need: Chromium (browser tests), Pango (WeasyPrint PDFs), poppler (reading PDFs back).
 SYSTEM_STAMP := $(VENV)/.system

@@ -24,7 +24,7 @@ from casework.indexing import reindex
 from casework.workflow import TransitionRefused, transition
 from db import database
 from forms.converter import display_answers, form_to_answers, staff_form_class
-from forms.fields import field_type
+from forms.fields import display_value, field_type
 from forms.registry import current_registry
 from i18n import bilingual, current_language
 from models import Document, RequestEvent, ServiceRequest, Staff, utcnow
@@ -67,6 +67,18 @@ def amendable_fields(spec: Any) -> list[tuple[str, list[tuple[str, str, bool]]]]
 def amend_choices(amendable: list) -> list[SelectChoice]:
     """The checkbox choices of "what to amend" (every answer and document the applicant gave)."""
     return [SelectChoice(fid, label) for _title, items in amendable for fid, label, _doc in items]
+
+
+def _office_step(row: ServiceRequest, flow: Any) -> str | None:
+    """'appointment' when the next step is giving one, 'attendance' while one is booked, else None."""
+    if flow is None:
+        return None
+    target = office_flow.appointment_status(flow)
+    if target is None:
+        return None
+    if row.status == target:
+        return "attendance"
+    return "appointment" if target in flow.workflow.next_statuses(row.status) else None
 
 
 def _appointment_box(row: ServiceRequest, flow: Any, locale: str) -> dict | None:
@@ -145,7 +157,7 @@ class RequestPageMixin:
         transitions = []
         at_office = office_flow.office_statuses(flow) if flow else set()
         for sid in flow.workflow.next_statuses(row.status) if flow else []:
-            if sid in at_office:
+            if sid in at_office:  # reached through booking and the day at the office, never a plain button
                 continue
             target = flow.workflow.status(sid)
             form = forms.get(sid) or TransitionForm(formdata=None, to_status=sid, prefix=f"t_{sid}")
@@ -167,7 +179,7 @@ class RequestPageMixin:
             transitions=transitions, amendable=amendable,
             staff_form=staff_form or (_staff_form(spec, row) if spec else None),
             assign_form=assign, other_requests=self._other_requests(row),
-            appointment=_appointment_box(row, flow, locale),
+            appointment=_appointment_box(row, flow, locale), office_step=_office_step(row, flow),
         )
         return self.render(self.details_template, **context), status
 
@@ -292,7 +304,7 @@ def _profile_rows(profile: dict, locale: str) -> list[tuple[str, str]]:
         field = registration.fields_by_id.get(key)
         value = profile.get(key)
         if field is not None and value not in (None, ""):
-            rows.append((field.label.get(locale), field_type(field.type).display(field, value, locale)))
+            rows.append((field.label.get(locale), display_value(field, value, locale)))
     return rows
 
 

@@ -24,7 +24,7 @@ from admin.request_page import RequestPageMixin, workflow_spec
 from appointments.workflow import office_statuses
 from casework.indexing import index_values
 from casework.workflow import TransitionRefused, transition
-from forms.fields import field_type
+from forms.fields import display_value
 from forms.registry import current_registry
 from i18n import bilingual, current_language, format_date, format_datetime
 from models import Office, RequestAnswerIndex, ServiceRequest, Staff, utcnow
@@ -84,7 +84,7 @@ def answer_text(request: ServiceRequest, key: str) -> str:
         return ""
     spec = current_registry().services.get(request.service_id)
     field = spec.fields_by_id.get(key) if spec else None
-    return field_type(field.type).display(field, value, current_language()) if field else str(value)
+    return display_value(field, value, current_language()) if field else str(value)
 
 
 class RequestListView(RequestPageMixin, StaffModelView):

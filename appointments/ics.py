@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from forms.text import markdown_to_text
 from models import Appointment
 from ratelimit import now
 
@@ -56,7 +57,7 @@ def _calendar(appointment: Appointment, notice: dict) -> bytes:
         lines.append(_("Original documents to bring:"))
         lines.extend(f"- {label}" for label in notice["documents"])
     if notice["instructions"]:
-        lines.append(notice["instructions"])
+        lines.append(markdown_to_text(notice["instructions"]))
     event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("url", f"{notice['public_url']}/requests/{appointment.request.tracking_code}/appointment")

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from forms import conditions
 from forms.errors import gc_paused
-from forms.fields import field_type
+from forms.fields import display_value, field_type
 from forms.spec import FieldSpec, Step, Wizard
 from forms.wtf import GroupField, UploadField
 
@@ -214,7 +214,7 @@ def display_answers(spec: Wizard, answers: Mapping[str, Any], locale: str,
             value = seen.answers.get(field_spec.id)
             if value is None:
                 continue
-            shown = field_type(field_spec.type).display(field_spec, value, locale)
+            shown = display_value(field_spec, value, locale)
             items.append((field_spec.label.get(locale), shown))
         if items:
             rows.append((step.title.get(locale), items))

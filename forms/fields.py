@@ -17,7 +17,7 @@ import jalali
 from forms import dates
 from forms import validators as v
 from forms.spec import MultichoiceField, Text
-from forms.text import LocalMarkdown, LocalText, language_of, lazy
+from forms.text import LocalMarkdown, LocalText, LtrText, language_of, lazy
 from forms.wtf import (
     DatePartsField,
     GroupField,
@@ -554,6 +554,12 @@ def field_type(name: str) -> FieldType:
         return FIELD_TYPES[name]
     except KeyError:
         raise KeyError(f"unknown field type {name!r}") from None
+
+
+def display_value(spec: Any, value: Any, locale: str) -> str:
+    """The answer as shown to readers of ``locale``; left-to-right kinds (phones, codes) stay in order in HTML."""
+    shown = field_type(spec.type).display(spec, value, locale)
+    return LtrText(shown) if spec.type in LTR_TYPES and shown else shown
 
 
 def item_form_class(spec: Any) -> type:

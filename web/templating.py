@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from forms.text import render_markdown
+from forms.text import markdown_to_text, render_markdown
 from tracking import format_code
 
 
@@ -19,7 +19,12 @@ def markdown(source: str | None) -> Markup:
     return render_markdown(str(source or ""))
 
 
+def markdown_text(source: str | None) -> str:
+    """Schema Markdown as plain text (text e-mails)."""
+    return markdown_to_text(str(source or ""))
+
+
 def init_app(app: Flask) -> None:
     """Register the globals and filters."""
     app.jinja_env.globals.update(has_endpoint=has_endpoint, format_code=format_code)
-    app.jinja_env.filters.update(markdown=markdown)
+    app.jinja_env.filters.update(markdown=markdown, markdown_text=markdown_text)

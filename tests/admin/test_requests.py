@@ -112,6 +112,19 @@ def test_a_request_leaves_the_queue_and_the_open_counts_when_its_workflow_closes
     assert open_card.split("</p>")[1].strip().endswith('<p class="big-number">0'), open_card[:200]
 
 
+def test_next_step_box_points_to_the_appointment_and_the_day_at_the_office(app, world, staff_client):
+    client = staff_client("berlin_officer")
+    steps = {}
+    for status in ("approved", "appointment", "completed"):
+        rid = make_request(app, world["berlin"], world["applicant"], status=status)
+        html = page(client.get(f"/admin/requests/passport/details/?id={rid}"))
+        steps[status] = html.split('id="actions-title"')[1].split("</section>")[0]
+    assert "Next: give an appointment, in the Appointment box." in steps["approved"]
+    assert "check them in at the day at the office" in steps["appointment"]
+    assert "No step can follow" not in steps["approved"] + steps["appointment"]
+    assert "This request is closed" in steps["completed"]
+
+
 def test_request_page_shows_answers_documents_timeline_and_next_steps(app, world, staff_client):
     rid = make_request(app, world["berlin"], world["applicant"])
     make_document(app, rid, field_id="photo")

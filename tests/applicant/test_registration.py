@@ -25,6 +25,7 @@ def test_registration_walks_every_step_shows_preview_and_activates(client, app):
     review = client.get("/register/review").get_data(as_text=True)
     assert "مریم" in review and "Maryam" in review and "آلمان" in review
     assert "/register/step/contact?return=review" in review
+    assert '<bdi dir="ltr">+49 1512 3456789</bdi>' in review  # kept in order on a right-to-left page
     response = client.post("/register/review")
     assert response.headers["Location"].endswith("/dashboard")
     with app.app_context():

@@ -65,6 +65,20 @@ def test_notice_lists_the_originals_of_the_uploads_this_request_has(ctx):
     assert data["documents"] == listed["renewal"]
 
 
+def test_markdown_instructions_are_plain_text_in_the_text_email_and_the_ics(app, ctx):
+    office = make_office()
+    request = make_request(office, make_applicant("fa"), "passport", answers={"birth_certificate_pages": [1]})
+    booking.issue_appointment(request, spec("passport"), TOMORROW_9, staff=make_staff(office))
+    row = MailMessage.select().where(MailMessage.to == request.applicant.email).order_by(
+        MailMessage.id.desc()).get()
+    assert "**" not in row.body_text and "با در دست داشتن کد رهگیری و اصل مدارک" in row.body_text
+    assert "<strong>کد رهگیری</strong>" in row.body_html
+    message = BytesParser(policy=policy.default).parsebytes(bytes(build_message(row, app.config["MAIL_FROM"])))
+    ics = next(message.iter_attachments()).get_payload(decode=True).decode("utf-8")
+    description = str(icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]["description"])
+    assert "**" not in description and "کد رهگیری" in description
+
+
 def test_notice_in_english_has_the_gregorian_date_only(issued):
     data = notice.notice_data(issued, spec("travel_document"), "en")
     assert data["when"]["date"] == "Wednesday 2 December 2026" and data["when"]["gregorian"] == ""
