@@ -32,6 +32,7 @@ from forms.wtf import (
 from persian import normalize_national_code, normalize_text, to_persian_digits
 
 LTR_TYPES = frozenset({"email", "phone", "national_code", "postal_code", "passport_number", "number"})
+FREE_TEXT_TYPES = frozenset({"text", "textarea"})
 
 
 def _localize_digits(text: str, locale: str) -> str:
@@ -90,6 +91,8 @@ class FieldType:
             kw["aria-required"] = "true"
         if spec.type in LTR_TYPES:
             kw["dir"] = "ltr"
+        elif spec.type in FREE_TEXT_TYPES:
+            kw["dir"] = "auto"  # a Latin name or an English address aligns left as it is typed on a Persian page
         return kw
 
     def default(self, spec: Any) -> Any:

@@ -157,6 +157,13 @@ def test_show_if_data_attributes(fa: Flask, tmp_path: Path) -> None:
     assert 'data-field="old_number"' in html and 'dir="ltr"' in html
 
 
+def test_free_text_follows_what_is_typed_and_codes_stay_left_to_right(fa: Flask, tmp_path: Path) -> None:
+    form = step_form_class(_spec(tmp_path), "request")()
+    assert 'dir="auto"' in str(form.surname()) and 'dir="auto"' in str(form.notes())
+    assert 'dir="ltr"' in str(form.old_number()) and 'dir="ltr"' in str(form.height())
+    assert "dir=" not in str(form.birth_country())
+
+
 def test_select_for_many_options_and_checkboxes(fa: Flask, tmp_path: Path) -> None:
     form = step_form_class(_spec(tmp_path), "extra")()
     assert [c.value for c in form.colour.choices] == ["", "c1", "c2", "c3", "c4", "c5", "c6"]
