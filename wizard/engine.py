@@ -74,15 +74,14 @@ class WizardState:
         meta = {} if csrf else {"csrf": False}
         return form_class(formdata=formdata, data=data, answers=self.answers, profile=self.profile, meta=meta)
 
-    def save(self, step, form, *, complete: bool, store_file=None) -> None:
-        """Store the step's answers (and mark it complete); answers of hidden fields are dropped."""
-        if store_file is None:
-            for bound in form:
-                if isinstance(bound, UploadField):
-                    bound.data = []
+    def save(self, step, form, *, complete: bool) -> None:
+        """Store the step's answers (and mark it complete); hidden fields and files not stored first are dropped."""
+        for bound in form:
+            if isinstance(bound, UploadField):
+                bound.data = []
         answers = {key: value for key, value in self.answers.items()
                    if key not in {f.id for f in step.fields}}
-        answers.update(converter.form_to_answers(form, step, store_file=store_file))
+        answers.update(converter.form_to_answers(form, step))
         self.draft.answers = answers
         done = [s for s in (self.draft.completed_steps or []) if s != step.id]
         self.draft.completed_steps = [*done, step.id] if complete else done
@@ -90,6 +89,34 @@ class WizardState:
             self.draft.review_steps = [s for s in (self.draft.review_steps or []) if s != step.id]
         self.draft.updated_at = utcnow()
         self.draft.save()
+
+    def store_uploads(self, step, form, store_file: converter.StoreFile | None) -> bool:
+        """Store new files of shown fields that passed their checks, even if others failed; False if one is refused."""
+        # A field whose files went to store_file answers exactly the ids it returned (the files it replaced are
+        # gone); a refusal is added to the field's errors. The step stays not completed until saved complete.
+        if store_file is None:
+            return True
+        hidden = form.hidden_fields()
+        answers, accepted, stored = dict(self.answers), True, False
+        for bound in form:
+            if not isinstance(bound, UploadField) or bound.name in hidden or bound.errors or not bound.uploads():
+                continue
+            ids, problem = _store_all(bound, store_file)
+            if problem is not None:
+                bound.errors = [*bound.errors, problem.message]
+                accepted = False
+            bound.data = bound.object_data = ids
+            if ids:
+                answers[bound.name] = ids
+            else:
+                answers.pop(bound.name, None)
+            stored = True
+        if stored:
+            self.draft.answers = answers
+            self.draft.completed_steps = [s for s in (self.draft.completed_steps or []) if s != step.id]
+            self.draft.updated_at = utcnow()
+            self.draft.save()
+        return accepted
 
     def is_complete(self) -> bool:
         """Return whether every visible step is complete."""
@@ -106,6 +133,17 @@ class WizardState:
     def review(self, locale: str) -> list[dict]:
         """Return the answers to show on the review page, step by step, with each step's id for change links."""
         return review_sections(self.spec, self.answers, locale, self.profile)
+
+
+def _store_all(bound: UploadField, store_file: converter.StoreFile) -> tuple[list[str], UploadRejected | None]:
+    """Store a field's uploads in order; return the ids stored and the refusal that stopped it, if any."""
+    ids = []
+    for upload in bound.uploads():
+        try:
+            ids.append(store_file(bound.name, upload))
+        except UploadRejected as rejected:
+            return ids, rejected
+    return ids, None
 
 
 def review_sections(spec, answers: dict, locale: str, profile: dict | None = None, include_staff: bool = False):

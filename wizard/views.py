@@ -8,7 +8,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from forms.wtf import UploadField
 from i18n import current_language
-from wizard.engine import UploadRejected, WizardState
+from wizard.engine import WizardState
 
 
 class WizardFlow:
@@ -101,14 +101,13 @@ class WizardFlow:
             previous = state.neighbour(step_id, -1)
             target = self.url("step", step_id=previous.id, **params) if previous else self.url("start", **params)
             return redirect(target)
-        if not form.validate():
+        valid = form.validate()
+        stored = state.store_uploads(step, form, self.store_file(state))  # also when other fields failed
+        if not (valid and stored):
+            if valid:  # only storage refused a file: keep the step's other answers
+                state.save(step, form, complete=False)
             return self.render_step(state, step, form, returning, **params)
-        try:
-            state.save(step, form, complete=True, store_file=self.store_file(state))
-        except UploadRejected as rejected:
-            form[rejected.field_id].errors = [*form[rejected.field_id].errors, rejected.message]
-            state.save(step, form, complete=False)
-            return self.render_step(state, step, form, returning, **params)
+        state.save(step, form, complete=True)
         following = state.neighbour(step_id, 1)
         if returning or following is None:
             return redirect(self.url("start", **params))

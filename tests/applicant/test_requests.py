@@ -9,6 +9,7 @@ import pytest
 from casework.workflow import transition
 from forms.registry import current_registry
 from models import AuditLog, Document, Draft, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
+from tests.applicant.pages import links, main_text
 from tests.helpers import OTHER_NATIONAL_CODE, PDF_BYTES, date_parts, jpeg_bytes, last_mail, register, sign_in, upload
 from tracking import is_valid_code
 
@@ -106,6 +107,80 @@ def test_wrong_type_upload_keeps_other_answers_and_explains(applicant_client, ap
     assert response.status_code == 200 and 'class="error-summary"' in page
     with app.app_context():
         assert Draft.get().answers["surname"] == "احمدی"
+
+
+def start_documents(client) -> None:
+    """Choose the office and complete the steps before the documents step."""
+    client.post("/services/passport/apply", data={"office": "de-berlin"})
+    for step_id, data in PASSPORT_STEPS.items():
+        client.post(f"/services/passport/request/step/{step_id}", data={**data, "action": "next"})
+
+
+def post_documents(client, **files):
+    """Post the documents step with these uploads and the "next" action."""
+    return client.post("/services/passport/request/step/documents", data={**files, "action": "next"},
+                       content_type="multipart/form-data")
+
+
+def stored_file_links(page: str) -> list[str]:
+    """The names of the files listed as already uploaded on a step page."""
+    return [text for href, text in links(page, "main") if href.startswith("/documents/")]
+
+
+def test_a_refused_upload_keeps_the_valid_file_sent_with_it(applicant_client):
+    start_documents(applicant_client)
+    applicant_client.get("/lang/en")
+    response = post_documents(applicant_client, photo=upload(PDF_BYTES, "photo.jpg"),
+                              birth_certificate_pages=upload(PDF_BYTES, "sh.pdf"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="error-summary"' in page
+    assert "File 1 is not of an accepted type (JPEG)." in main_text(page)
+    assert stored_file_links(page) == ["sh.pdf"]
+    assert "Choose new files only to replace the ones above." in main_text(page)
+    assert applicant_client.get("/services/passport/request/review").headers["Location"].endswith("/step/documents")
+    again = post_documents(applicant_client, photo=upload(jpeg_bytes(), "photo.jpg"))
+    assert again.status_code == 302, again.get_data(as_text=True)[-3000:]
+    review = applicant_client.get("/services/passport/request/review").get_data(as_text=True)
+    assert "Scans of every page of the birth certificate that has entries" in review and "1 file" in review
+    assert stored_file_links(applicant_client.get("/services/passport/request/step/documents")
+                             .get_data(as_text=True)) == ["photo.jpg", "sh.pdf"]
+
+
+def test_a_file_refused_by_storage_keeps_the_valid_file_sent_with_it(applicant_client):
+    start_documents(applicant_client)
+    applicant_client.get("/lang/en")
+    truncated = PDF_BYTES.replace(b"%%EOF", b"")  # a PDF by its magic bytes, refused by intake
+    response = post_documents(applicant_client, photo=upload(jpeg_bytes(), "me.jpg"),
+                              birth_certificate_pages=upload(truncated, "sh.pdf"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The PDF file is damaged or incomplete. Please upload it again." in main_text(page)
+    assert stored_file_links(page) == ["me.jpg"]
+    again = post_documents(applicant_client, birth_certificate_pages=upload(PDF_BYTES, "sh.pdf"))
+    assert again.status_code == 302, again.get_data(as_text=True)[-3000:]
+
+
+def test_replacing_a_file_with_a_refused_one_does_not_list_the_replaced_file(applicant_client, app):
+    fill_passport(applicant_client)
+    applicant_client.get("/lang/en")
+    truncated = PDF_BYTES.replace(b"%%EOF", b"")
+    page = post_documents(applicant_client, birth_certificate_pages=upload(truncated, "new.pdf")).get_data(as_text=True)
+    assert "The PDF file is damaged or incomplete. Please upload it again." in main_text(page)
+    assert stored_file_links(page) == ["عکس.jpg"]
+    again = post_documents(applicant_client)
+    assert again.status_code == 200 and "This field is required." in main_text(again.get_data(as_text=True))
+    with app.app_context():
+        ids = {str(document.id) for document in Document.select()}
+        assert set(Draft.get().answers["photo"]) <= ids and "birth_certificate_pages" not in Draft.get().answers
+
+
+def test_a_refused_upload_does_not_store_files_of_fields_hidden_on_the_step(applicant_client, app):
+    start_documents(applicant_client)
+    post_documents(applicant_client, photo=upload(PDF_BYTES, "photo.jpg"), police_report=upload(PDF_BYTES, "p.pdf"),
+                   birth_certificate_pages=upload(PDF_BYTES, "sh.pdf"))
+    with app.app_context():
+        assert [document.field_id for document in Document.select()] == ["birth_certificate_pages"]
+        assert "police_report" not in Draft.get().answers and "photo" not in Draft.get().answers
 
 
 def test_uploaded_files_survive_the_draft_and_can_be_removed(applicant_client, app):
