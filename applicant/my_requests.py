@@ -164,7 +164,15 @@ def amend(code: str):
             return redirect(url_for("my_requests.detail", code=service_request.tracking_code))
         form[problem.field_id].errors = [*form[problem.field_id].errors, problem.message]
     return render_template("applicant/amend.html", req=service_request, spec=spec, form=form,
-                           code=format_code(service_request.tracking_code), documents={})
+                           code=format_code(service_request.tracking_code),
+                           documents=amended_documents(service_request), amending=True)
+
+
+def amended_documents(service_request: ServiceRequest) -> dict[int, Document]:
+    """Return the request's current documents of the fields the office asked to amend, by id."""
+    fields = list(service_request.amend_fields or ())
+    query = Document.select().where((Document.request == service_request) & Document.field_id.in_(fields or [""]))
+    return {document.id: document for document in query}
 
 
 @bp.get("/documents/<int:document_id>")

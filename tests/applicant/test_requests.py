@@ -135,7 +135,7 @@ def test_a_refused_upload_keeps_the_valid_file_sent_with_it(applicant_client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'class="error-summary"' in page
     assert "File 1 is not of an accepted type (JPEG)." in main_text(page)
-    assert stored_file_links(page) == ["sh.pdf"]
+    assert stored_file_links(page) == ["sh.pdf"] and 'value="delete-file:' in page
     assert "Choose new files only to replace the ones above." in main_text(page)
     assert applicant_client.get("/services/passport/request/review").headers["Location"].endswith("/step/documents")
     again = post_documents(applicant_client, photo=upload(jpeg_bytes(), "photo.jpg"))
@@ -279,6 +279,39 @@ def test_amend_changes_only_the_named_fields(applicant_client, app):
         assert request.status == "in_review" and request.amend_fields == []
         kinds = [e.kind for e in RequestEvent.select().order_by(RequestEvent.id)]
         assert "amended" in kinds
+
+
+def ask_to_amend_photo(app) -> None:
+    """Move the submitted passport request to "more information needed", naming the photo."""
+    with app.app_context():
+        request = ServiceRequest.get()
+        spec = current_registry().service("passport")
+        transition(request, spec, "in_review", actor_type="staff")
+        transition(request, spec, "needs_info", actor_type="staff", amend_fields=["photo"])
+
+
+def test_amending_a_file_field_lists_its_current_file_and_keeps_it_without_a_new_one(applicant_client, app):
+    fill_passport(applicant_client)
+    code = submit(applicant_client)
+    ask_to_amend_photo(app)
+    applicant_client.get("/lang/en")
+    page = applicant_client.get(f"/requests/{code}/amend").get_data(as_text=True)
+    assert stored_file_links(page) == ["عکس.jpg"]  # the photo only, not the birth certificate
+    assert "Your current files stay with the request unless you choose new ones to replace them." in main_text(page)
+    assert "delete-file:" not in page  # this page has no remove action: the button would send the changes
+    assert applicant_client.post(f"/requests/{code}/amend", data={}).status_code == 302
+    request_page = applicant_client.get(f"/requests/{code}").get_data(as_text=True)
+    assert stored_file_links(request_page) == ["عکس.jpg", "sh.pdf"]
+
+
+def test_amending_a_file_field_with_a_new_file_lists_the_new_one(applicant_client, app):
+    fill_passport(applicant_client)
+    code = submit(applicant_client)
+    ask_to_amend_photo(app)
+    response = applicant_client.post(f"/requests/{code}/amend", data={"photo": upload(jpeg_bytes(), "new.jpg")},
+                                     content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert stored_file_links(applicant_client.get(f"/requests/{code}").get_data(as_text=True)) == ["sh.pdf", "new.jpg"]
 
 
 def test_status_emails_only_for_notifying_statuses(applicant_client, app):
