@@ -3,6 +3,63 @@
 (function () {
   "use strict";
   var form = document.querySelector("form.wizard-form");
+  var J_DAYS = [31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 29];
+  var G_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+  // Persian (U+06F0…) and Arabic-Indic (U+0660…) digits to ASCII, as persian.normalize_digits does.
+  function asciiDigits(text) {
+    return text.replace(/[\u06F0-\u06F9\u0660-\u0669]/g, function (ch) { return String(ch.charCodeAt(0) & 0xF); });
+  }
+
+  function gregorianDays(year, month) {
+    var leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return month === 2 && leap ? 29 : G_DAYS[month - 1];
+  }
+
+  // Jalali → Gregorian [year, month, day] as jdatetime converts on the server (FarsiWeb's jalali.c,
+  // leap years by the 33-year rule); null when the day does not exist.
+  function jalaliToGregorian(jy, jm, jd) {
+    var leapYear = [1, 5, 9, 13, 17, 22, 26, 30].indexOf(jy % 33) >= 0;
+    if (jd > (jm === 12 && leapYear ? 30 : J_DAYS[jm - 1])) { return null; }
+    var y = jy - 979, n = 365 * y + Math.floor(y / 33) * 8 + Math.floor((y % 33 + 3) / 4) + jd - 1 + 79;
+    for (var i = 0; i < jm - 1; i++) { n += J_DAYS[i]; }
+    var gy = 1600 + 400 * Math.floor(n / 146097), leap = 1;
+    n %= 146097;
+    if (n >= 36525) {
+      n--;
+      gy += 100 * Math.floor(n / 36524);
+      n %= 36524;
+      if (n >= 365) { n++; } else { leap = 0; }
+    }
+    gy += 4 * Math.floor(n / 1461);
+    n %= 1461;
+    if (n >= 366) { leap = 0; n--; gy += Math.floor(n / 365); n %= 365; }
+    var m = 0;
+    while (n >= G_DAYS[m] + (m === 1 ? leap : 0)) { n -= G_DAYS[m] + (m === 1 ? leap : 0); m++; }
+    return [gy, m + 1, n + 1];
+  }
+
+  // The Gregorian [year, month, day] in a day/month/year date input, read as the server does
+  // (forms/wtf.py parts_to_date): null when empty or not a date, undefined when not on this page.
+  function dateOf(name) {
+    var boxes = ["day", "month", "year"].map(function (part) { return form.querySelector("[name='" + name + "-" + part + "']"); });
+    if (boxes.indexOf(null) >= 0) { return undefined; }
+    var parts = boxes.map(function (box) { return asciiDigits(box.value).trim(); });
+    if (!parts.every(function (part) { return /^[0-9]+$/.test(part); })) { return null; }
+    var day = Number(parts[0]), month = Number(parts[1]), year = Number(parts[2]);
+    if (year < 1000 || year > 2999 || month < 1 || month > 12 || day < 1) { return null; }
+    var chosen = form.querySelector("[name='" + name + "-calendar']");
+    var calendar = chosen && (chosen.value === "jalali" || chosen.value === "gregorian") ? chosen.value
+      : (document.documentElement.lang === "fa" ? "jalali" : "gregorian");
+    if (calendar === "jalali") { return jalaliToGregorian(year, month, day); }
+    return day <= gregorianDays(year, month) ? [year, month, day] : null;
+  }
+
+  // Age in whole years on today's date (forms/dates.py age).
+  function ageOn(birth, today) {
+    var month = today.getMonth() + 1, day = today.getDate();
+    return today.getFullYear() - birth[0] - (month < birth[1] || (month === birth[1] && day < birth[2]) ? 1 : 0);
+  }
 
   function valueOf(name) {
     if (!form) { return undefined; }
@@ -32,6 +89,14 @@
     return { gt: a > b, gte: a >= b, lt: a < b, lte: a <= b }[op];
   }
 
+  function operatorOf(cond) {
+    var ops = ["equals", "in", "gt", "gte", "lt", "lte"];
+    for (var i = 0; i < ops.length; i++) {
+      if (Object.prototype.hasOwnProperty.call(cond, ops[i])) { return ops[i]; }
+    }
+    return null;
+  }
+
   // Returns true/false, or null when the condition reads something not on this page (the server decided).
   function evaluate(cond) {
     if (cond.not) { var inner = evaluate(cond.not); return inner === null ? null : !inner; }
@@ -40,14 +105,17 @@
       if (results.indexOf(null) >= 0) { return null; }
       return cond.all ? results.every(Boolean) : results.some(Boolean);
     }
+    var op = operatorOf(cond);
+    if (op === null) { return null; }
+    if (cond.age_of) {
+      var birth = dateOf(cond.age_of);
+      if (birth === undefined) { return null; }
+      return birth !== null && compare(ageOn(birth, new Date()), op, cond[op]);
+    }
     if (!cond.field) { return null; }
     var value = valueOf(cond.field);
     if (value === undefined && !form.querySelector("[name='" + cond.field + "']")) { return null; }
-    var ops = ["equals", "in", "gt", "gte", "lt", "lte"];
-    for (var i = 0; i < ops.length; i++) {
-      if (Object.prototype.hasOwnProperty.call(cond, ops[i])) { return compare(value, ops[i], cond[ops[i]]); }
-    }
-    return null;
+    return compare(value, op, cond[op]);
   }
 
   function refresh() {
@@ -59,6 +127,7 @@
 
   if (form) {
     form.addEventListener("change", refresh);
+    form.addEventListener("input", refresh);
     refresh();
   }
 
