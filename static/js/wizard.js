@@ -44,6 +44,7 @@
   function dateOf(name) {
     var boxes = ["day", "month", "year"].map(function (part) { return form.querySelector("[name='" + name + "-" + part + "']"); });
     if (boxes.indexOf(null) >= 0) { return undefined; }
+    if (inHiddenField(boxes[0])) { return null; }
     var parts = boxes.map(function (box) { return asciiDigits(box.value).trim(); });
     if (!parts.every(function (part) { return /^[0-9]+$/.test(part); })) { return null; }
     var day = Number(parts[0]), month = Number(parts[1]), year = Number(parts[2]);
@@ -61,11 +62,18 @@
     return today.getFullYear() - birth[0] - (month < birth[1] || (month === birth[1] && day < birth[2]) ? 1 : 0);
   }
 
+  // Whether an input sits in a field a condition hides: its answer then counts as absent (as on the server).
+  function inHiddenField(input) {
+    var wrapper = input.closest(".field");
+    return Boolean(wrapper && wrapper.hidden);
+  }
+
   function valueOf(name) {
     if (!form) { return undefined; }
     var inputs = form.querySelectorAll("[name='" + name + "']");
     if (!inputs.length) { return undefined; }
     var first = inputs[0];
+    if (inHiddenField(first)) { return undefined; }
     if (first.type === "radio") {
       var checked = form.querySelector("[name='" + name + "']:checked");
       return checked ? checked.value : undefined;
@@ -97,13 +105,15 @@
     return null;
   }
 
-  // Returns true/false, or null when the condition reads something not on this page (the server decided).
+  // Returns true/false, or null when the condition depends on something not on this page: answers of
+  // earlier steps and the profile are not sent to the page, so the server's rendering (hidden or not) stands.
   function evaluate(cond) {
     if (cond.not) { var inner = evaluate(cond.not); return inner === null ? null : !inner; }
     if (cond.all || cond.any) {
-      var results = (cond.all || cond.any).map(evaluate);
-      if (results.indexOf(null) >= 0) { return null; }
-      return cond.all ? results.every(Boolean) : results.some(Boolean);
+      // One false decides `all` and one true `any`, whatever the parts not on this page say.
+      var results = (cond.all || cond.any).map(evaluate), decisive = Boolean(cond.any);
+      if (results.indexOf(decisive) >= 0) { return decisive; }
+      return results.indexOf(null) >= 0 ? null : !decisive;
     }
     var op = operatorOf(cond);
     if (op === null) { return null; }
@@ -119,9 +129,11 @@
   }
 
   function refresh() {
+    // In document order, so a field's visibility is settled before later conditions read its answer.
     form.querySelectorAll(".field[data-show-if]").forEach(function (wrapper) {
+      if (!("serverHidden" in wrapper.dataset)) { wrapper.dataset.serverHidden = wrapper.hidden ? "1" : ""; }
       var result = evaluate(JSON.parse(wrapper.getAttribute("data-show-if")));
-      if (result !== null) { wrapper.hidden = !result; }
+      wrapper.hidden = result === null ? wrapper.dataset.serverHidden === "1" : !result;
     });
   }
 

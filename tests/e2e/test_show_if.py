@@ -25,15 +25,19 @@ def test_guardian_field_follows_the_age_of_the_birth_date(page_factory, smtp_inb
     next_step(page)
     assert "/step/applicant" in page.url
     guardian = page.locator("#guardian_national_code")
+    consent = page.locator("#consent_notice")  # any: under 18, or (profile: a woman) and married
     expect(page.locator("input[name='birth_date-calendar']")).to_have_value("jalali")
     expect(guardian).to_be_hidden()
+    expect(consent).to_be_hidden()
 
     today = dt.date.today()
     year, month, day = to_jalali(dt.date(today.year - 10, 6, 1))
     fill_date(page, "birth_date", to_persian_digits(day), str(month), to_persian_digits(year))
     expect(guardian).to_be_visible()
+    expect(consent).to_be_visible()  # decided by the age, whatever the profile says
     fill_date(page, "birth_date", "1", "1", "1369")
     expect(guardian).to_be_hidden()
+    expect(consent).to_be_hidden()
     page.fill("input[name='birth_date-year']", "")
     expect(guardian).to_be_hidden()  # no date: the condition is false, as on the server
 
