@@ -56,6 +56,36 @@
     return day <= gregorianDays(year, month) ? [year, month, day] : null;
   }
 
+  function isoDate(text) {
+    var match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+    if (!match) { return null; }
+    var year = Number(match[1]), month = Number(match[2]), day = Number(match[3]);
+    return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= gregorianDays(year, month) ? [year, month, day] : null;
+  }
+
+  function isoText(date) {
+    return date.map(function (n, i) { return String(n).padStart(i ? 2 : 4, "0"); }).join("-");
+  }
+
+  // A date reference of the schema language (forms/dates.py resolve): an ISO date, `today`, or an offset
+  // like -18y, +6m, -30d from today (months and years keep the day of month where it exists); else null.
+  function dateRef(ref, today) {
+    if (typeof ref !== "string") { return null; }
+    var year = today.getFullYear(), month = today.getMonth() + 1, day = today.getDate();
+    var offset = /^([+-])([0-9]{1,4})([ymd])$/.exec(ref);
+    if (ref === "today") { return [year, month, day]; }
+    if (!offset) { return isoDate(ref); }
+    var amount = Number(offset[2]) * (offset[1] === "-" ? -1 : 1);
+    if (offset[3] === "d") {
+      var moved = new Date(year, month - 1, day + amount);
+      return [moved.getFullYear(), moved.getMonth() + 1, moved.getDate()];
+    }
+    var index = year * 12 + month - 1 + (offset[3] === "y" ? 12 * amount : amount);
+    year = Math.floor(index / 12);
+    month = index - 12 * year + 1;
+    return [year, month, Math.min(day, gregorianDays(year, month))];
+  }
+
   // Age in whole years on today's date (forms/dates.py age).
   function ageOn(birth, today) {
     var month = today.getMonth() + 1, day = today.getDate();
@@ -87,11 +117,16 @@
 
   function compare(actual, op, expected) {
     if (actual === undefined) { return false; }
+    if (op === "in") { return expected.some(function (item) { return compare(actual, "equals", item) === true; }); }
+    var day = typeof actual === "string" ? isoDate(actual) : null, ref = day && dateRef(expected, new Date());
+    if (ref) {
+      var d = isoText(day), r = isoText(ref);
+      return { equals: d === r, gt: d > r, gte: d >= r, lt: d < r, lte: d <= r }[op];
+    }
     if (op === "equals") {
       if (typeof expected === "boolean") { return String(actual) === String(expected) || (actual === "y") === expected; }
       return String(actual) === String(expected);
     }
-    if (op === "in") { return expected.map(String).indexOf(String(actual)) >= 0; }
     var a = parseFloat(actual), b = parseFloat(expected);
     if (isNaN(a) || isNaN(b)) { return null; }
     return { gt: a > b, gte: a >= b, lt: a < b, lte: a <= b }[op];
@@ -123,6 +158,8 @@
       return birth !== null && compare(ageOn(birth, new Date()), op, cond[op]);
     }
     if (!cond.field) { return null; }
+    var date = dateOf(cond.field);
+    if (date !== undefined) { return compare(date === null ? undefined : isoText(date), op, cond[op]); }
     var value = valueOf(cond.field);
     if (value === undefined && !form.querySelector("[name='" + cond.field + "']")) { return null; }
     return compare(value, op, cond[op]);

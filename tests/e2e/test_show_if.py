@@ -62,3 +62,27 @@ def test_guardian_field_follows_the_age_of_the_birth_date(page_factory, smtp_inb
     page.fill("#guardian_national_code", "0084575948")
     next_step(page)
     assert "/step/documents" in page.url, page.locator("#error-summary").all_inner_texts()
+
+
+def test_notice_follows_a_date_compared_with_an_offset(page_factory, smtp_inbox):
+    page = page_factory(PHONE)
+    sign_in(page, smtp_inbox, "0084571101", "date.offset@example.com", "fa")
+    register(page, "fa")
+    page.goto("/services/passport")
+    page.locator("a.button-primary").click()
+    page.locator("main button[type=submit]").click()
+    notice = page.locator("#still_valid_notice")  # old_passport_expiry gt: +1y
+    page.check("input[name=request_type][value=renewal]")
+    expect(notice).to_be_hidden()
+    year, month, day = to_jalali(dt.date.today() + dt.timedelta(days=3 * 365))
+    fill_date(page, "old_passport_expiry", to_persian_digits(day), str(month), to_persian_digits(year))
+    expect(notice).to_be_visible()
+    year, month, day = to_jalali(dt.date.today() + dt.timedelta(days=180))
+    fill_date(page, "old_passport_expiry", str(day), str(month), str(year))
+    expect(notice).to_be_hidden()
+    page.fill("input[name='old_passport_expiry-year']", str(year + 2))
+    expect(notice).to_be_visible()
+    page.check("input[name=request_type][value=first_issue]")  # the expiry is hidden: its answer does not count
+    expect(notice).to_be_hidden()
+    page.check("input[name=request_type][value=damaged]")
+    expect(notice).to_be_visible()
