@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import ROOT, assert_accessible, screenshot
 from tests.helpers import PDF_BYTES, jpeg_bytes
 
@@ -63,7 +65,7 @@ def register(page, language: str, shots: str = "") -> None:
     page.fill("#postal_code", "10117")
     next_step(page)
     page.select_option("#residency_status", "student")
-    assert page.locator("#permit_number").is_visible()
+    expect(page.locator("#permit_number")).to_be_visible()  # waits for the page's script, not a race
     page.fill("#permit_number", "DE-123456")
     fill_date(page, "permit_expiry", "1", "1", "2030" if language == "en" else "1408")
     fill_date(page, "abroad_since", "1", "9", "2015" if language == "en" else "1394")
