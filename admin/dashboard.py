@@ -52,8 +52,10 @@ def tallies(moment: dt.datetime) -> tuple[dict[str, Tally], dict[int, Tally]]:
             tally.open += count
             tally.overdue += overdue or 0
     since = moment - dt.timedelta(days=CLOSED_WINDOW_DAYS)
+    # Bounded on both sides: SQLite's planner, without histograms, takes a one-sided range for a quarter of
+    # the table and walks another index in GROUP BY order instead (2.6 s at a million requests, not 20 ms).
     for service_id, status, office_id, count in _grouped(pw.fn.COUNT(ServiceRequest.id),
-                                                         where=ServiceRequest.closed_at >= since):
+                                                         where=ServiceRequest.closed_at.between(since, moment)):
         for tally in (services[service_id], offices[office_id]):
             tally.counts[status] += count
             tally.closed += count
