@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
+from jinja2 import pass_context
 
 import jalali
 from persian import to_persian_digits
@@ -66,10 +70,23 @@ def bilingual(value: object) -> str:
     return getter(current_language()) if getter else str(value)
 
 
+def per_reader(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` as a template filter evaluated for each reader: Jinja folds filters applied to constants at
+    compile time (`{{ 0|digits }}` became a Latin "0" for everyone) unless they take the context."""
+
+    @pass_context
+    @wraps(func)
+    def filter_(_context: Any, *args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return filter_
+
+
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel and the template helpers."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        digits=localized_digits, jdate=format_date, jdatetime=format_datetime, bi=bilingual,
+        digits=per_reader(localized_digits), jdate=per_reader(format_date), jdatetime=per_reader(format_datetime),
+        bi=per_reader(bilingual),
     )
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction)

@@ -136,6 +136,16 @@ def test_dashboard_counts_open_overdue_and_recently_closed_requests(app, world, 
     assert [int(n) for n in re.findall(r'<p class="big-number[^"]*">(\d+)</p>', berlin_only)] == [2, 1, 0]
 
 
+def test_dashboard_numbers_are_in_persian_digits_for_persian_readers(app, world, staff_client):
+    make_request(app, world["berlin"], world["applicant"])
+    client = staff_client("berlin_officer")
+    assert "<td>0</td>" in page(client.get("/admin/"))  # first compiled for an English reader
+    client.get("/lang/fa")
+    html = page(client.get("/admin/"))
+    assert "<td>۰</td>" in html and "<td>۱</td>" in html  # the constant 0 was folded to "0" for everyone
+    assert "<td>0</td>" not in html and "<td>1</td>" not in html
+
+
 def test_services_view_lists_versions_and_previews_the_wizard(app, world, staff_client):
     client = staff_client("admin")
     html = page(client.get("/admin/services/"))
