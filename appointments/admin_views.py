@@ -234,8 +234,11 @@ class AppointmentDayView(StaffView):
                 flash(str(exc), "error")
             else:
                 moment = notice.when(appointment.starts_at, appointment.ends_at, office, current_language())
-                flash(_("Appointment given: %(date)s, %(time)s. The applicant was e-mailed the notice.",
-                        date=moment["date"], time=moment["start"]), "success")
+                message = (_("Appointment moved to %(date)s, %(time)s. The applicant was e-mailed the new notice.",
+                             date=moment["date"], time=moment["start"]) if current is not None else
+                           _("Appointment given: %(date)s, %(time)s. The applicant was e-mailed the notice.",
+                             date=moment["date"], time=moment["start"]))
+                flash(message, "success")
                 return self._back(office, calendar.to_local(appointment.starts_at, office).date())
         proposal = calendar.next_free_slot(office)
         return self.render(

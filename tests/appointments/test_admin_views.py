@@ -88,6 +88,9 @@ def test_no_show_then_rebook(app, client, clock, office_day):
     assert client.post(f"/admin/appointments/issue/{code}/", data={}).status_code == 303
     with app.app_context():
         assert Appointment.get(Appointment.active_request == office_day["travel"].id).sequence == 1
+    client.get("/lang/en")
+    moved = page(client.post(f"/admin/appointments/issue/{code}/", data={}, follow_redirects=True))
+    assert "Appointment moved to" in moved and "Appointment given" not in moved
 
 
 def test_other_offices_records_answer_404(client, office_day):
