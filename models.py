@@ -85,11 +85,12 @@ class Applicant(BaseModel):
         """Return whether registration was confirmed."""
         return self.activated_at is not None
 
-    def display_name(self) -> str:
-        """Return the registered name, or the national code before registration."""
+    def display_name(self, language: str = "fa") -> str:
+        """Return the registered name (in Latin letters for English readers, when given), or the national code."""
         profile = self.profile or {}
+        latin = " ".join(filter(None, [profile.get("first_name_latin"), profile.get("last_name_latin")]))
         name = " ".join(filter(None, [profile.get("first_name"), profile.get("last_name")]))
-        return name or self.national_code
+        return (latin if language == "en" and latin else name) or self.national_code
 
 
 class ProfileRevision(BaseModel):

@@ -81,7 +81,8 @@ def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
         "status": appointment.status,
         "tracking_code": tracking.format_code(request.tracking_code),
         "tracking_code_raw": request.tracking_code,
-        "applicant_name": request.applicant_name or request.national_code,
+        "applicant_name": request.applicant.display_name(language) if language == "en" else
+        (request.applicant_name or request.national_code),
         "service_title": spec.title.get(language),
         "office_name": office.name_fa if persian else office.name_en,
         "office_address": office.address_fa if persian else office.address_en,

@@ -79,6 +79,16 @@ def test_markdown_instructions_are_plain_text_in_the_text_email_and_the_ics(app,
     assert "**" not in description and "کد رهگیری" in description
 
 
+def test_notice_names_the_applicant_in_latin_letters_in_english(ctx):
+    office = make_office()
+    applicant = make_applicant("en", profile={"first_name": "مریم", "last_name": "احمدی",
+                                              "first_name_latin": "Maryam", "last_name_latin": "AHMADI"})
+    request = make_request(office, applicant, "travel_document", status="in_review")
+    issued = booking.issue_appointment(request, spec("travel_document"), TOMORROW_9, staff=make_staff(office))
+    assert notice.notice_data(issued, spec("travel_document"), "en")["applicant_name"] == "Maryam AHMADI"
+    assert notice.notice_data(issued, spec("travel_document"), "fa")["applicant_name"] == "مریم احمدی"
+
+
 def test_notice_in_english_has_the_gregorian_date_only(issued):
     data = notice.notice_data(issued, spec("travel_document"), "en")
     assert data["when"]["date"] == "Wednesday 2 December 2026" and data["when"]["gregorian"] == ""
