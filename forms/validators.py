@@ -253,11 +253,20 @@ class FileCheck:
         for number, storage in enumerate(uploads, start=1):
             if check_upload(storage, self.accept, self.max_bytes) is not None:
                 continue
+            name = _shown_name(storage, number)
             if _size(storage) > self.max_bytes:
-                raise ValidationError(_l("File %(num)s is larger than %(max)s MB.", num=_digits(number),
+                raise ValidationError(_l("“%(name)s” is larger than %(max)s MB.", name=name,
                                          max=_digits(_plain(self.max_size_mb))))
-            raise ValidationError(_l("File %(num)s is not of an accepted type (%(types)s).", num=_digits(number),
+            raise ValidationError(_l("“%(name)s” is not of an accepted type (%(types)s).", name=name,
                                      types=", ".join(kind.upper() for kind in self.accept)))
+
+
+def _shown_name(storage: FileStorage, number: int) -> str:
+    """The file's own name for messages (shortened), or "file N" when it came without one."""
+    name = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name:
+        return str(_l("file %(num)s", num=_digits(number)))
+    return name if len(name) <= 60 else name[:57] + "…"
 
 
 def _size(storage: FileStorage) -> int:

@@ -134,7 +134,7 @@ def test_a_refused_upload_keeps_the_valid_file_sent_with_it(applicant_client):
                               birth_certificate_pages=upload(PDF_BYTES, "sh.pdf"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'class="error-summary"' in page
-    assert "File 1 is not of an accepted type (JPEG)." in main_text(page)
+    assert "“photo.jpg” is not of an accepted type (JPEG)." in main_text(page)
     assert stored_file_links(page) == ["sh.pdf"] and 'value="delete-file:' in page
     assert "Choose new files only to replace the ones above." in main_text(page)
     assert applicant_client.get("/services/passport/request/review").headers["Location"].endswith("/step/documents")

@@ -291,8 +291,8 @@ def test_file_type_by_magic_bytes_size_and_count(sample) -> None:
 
     assert post([_upload(PNG, "a.pdf"), _upload(PDF, "b.png")]) == (True, {"scan": ["doc1", "doc2"]})
     assert post([_upload(b"GIF89a" + b"0" * 40, "c.png")]) == (
-        False, {"scan": ["File 1 is not of an accepted type (PNG, PDF)."]})
-    assert post([_upload(PNG + b"0" * 2000)]) == (False, {"scan": ["File 1 is larger than 0.001 MB."]})
+        False, {"scan": ["“c.png” is not of an accepted type (PNG, PDF)."]})
+    assert post([_upload(PNG + b"0" * 2000)]) == (False, {"scan": ["“x.bin” is larger than 0.001 MB."]})
     assert post([_upload(PNG), _upload(PNG), _upload(PNG)]) == (False, {"scan": ["Upload at most 2 files."]})
 
 
