@@ -1,5 +1,5 @@
 """The request pages (the applicant's and the staff's): the system's timeline notes in the reader's language,
-labelled apart from staff notes."""
+labelled apart from staff notes, and request times in the office's time zone."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 from admin.requests import request_url
 from appointments import booking, office
 from casework.workflow import record_event, transition
-from models import ServiceRequest
+from models import Applicant, RequestEvent, ServiceRequest
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, sign_in_as, spec
 
 TOMORROW_9 = dt.datetime(2026, 12, 2, 8, 0)  # Wednesday 09:00 in Berlin
+SUBMITTED = dt.datetime(2026, 11, 20, 14, 20)  # 15:20 in Berlin (UTC+1)
 SYSTEM_LABEL = "Automatic note, also shown to the applicant:"
 STAFF_LABEL = "Note to the applicant:"
 
@@ -142,3 +143,46 @@ def test_a_missed_appointment_is_noted_in_the_readers_language(app, clock, world
     english = reader(app, clock, "applicant", world["applicant"], "en")
     page = timeline(english.get(f"/requests/{row.tracking_code}").get_data(as_text=True))
     assert "Did not attend the appointment of Wednesday 2 December 2026, 09:00." in page and "نوبت" not in page
+
+
+def submitted_at(app, row: ServiceRequest, moment: dt.datetime) -> None:
+    """Date the request and its first event at ``moment`` (UTC)."""
+    with app.app_context():
+        ServiceRequest.update(submitted_at=moment, updated_at=moment).where(ServiceRequest.id == row.id).execute()
+        record_event(row, to_status=row.status, actor_type="applicant", actor_id=row.applicant_id)
+        RequestEvent.update(created_at=moment).where(RequestEvent.request == row.id).execute()
+
+
+def test_request_times_are_the_offices_local_time(app, clock, world):
+    submitted_at(app, world["request"], SUBMITTED)
+    english = applicant_page(app, clock, world, "en")
+    assert "<dd>20 November 2026, 15:20</dd>" in english
+    assert '<span class="when">20 November 2026, 15:20</span>' in english and "14:20" not in english
+    persian = applicant_page(app, clock, world, "fa")
+    assert '<span class="when">۲۹ آبان ۱۴۰۵، ۱۵:۲۰</span>' in persian
+    staff = staff_page(app, clock, world)
+    assert "<dt>Submitted</dt><dd>20 November 2026, 15:20</dd>" in staff
+    assert 'datetime="2026-11-20T14:20:00Z">20 November 2026, 15:20</time>' in staff and "14:20<" not in staff
+
+
+def test_staff_lists_show_the_offices_time_naming_the_zone_when_they_span_offices(app, clock, world):
+    submitted_at(app, world["request"], SUBMITTED)
+    path = world["staff_url"].split("details/")[0]
+    officer = reader(app, clock, "staff", world["officer"], "en").get(path).get_data(as_text=True)
+    assert submitted_cells(officer) == ["20 November 2026, 15:20"]  # one office: its time, as on its pages
+    admin = reader(app, clock, "staff", world["admin"], "en").get(path).get_data(as_text=True)
+    assert submitted_cells(admin) == ["20 November 2026, 15:20 (Europe/Berlin)"]
+
+
+def submitted_cells(html: str) -> list[str]:
+    """The "Submitted" cells of a request list."""
+    return [cell.strip() for cell in re.findall(r'<td class="col-submitted_at">(.*?)</td>', html, re.S)]
+
+
+def test_pages_about_no_one_office_say_their_times_are_utc(app, clock, world):
+    with app.app_context():
+        Applicant.update(activated_at=SUBMITTED).where(Applicant.id == world["applicant"].id).execute()
+    applicants = reader(app, clock, "staff", world["admin"], "en").get("/admin/applicants/").get_data(as_text=True)
+    assert "20 November 2026, 14:20 (UTC)" in applicants
+    account = reader(app, clock, "applicant", world["applicant"], "en").get("/account").get_data(as_text=True)
+    assert "Confirmed on 20 November 2026, 14:20 (UTC)" in account
