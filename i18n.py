@@ -49,15 +49,17 @@ def format_date(value: dt.date | None) -> str:
     return jalali.format_date(value, current_language())
 
 
-def format_datetime(value: dt.datetime | None, tz: str | None = None) -> str:
-    """Show a UTC timestamp as date and time in ``tz`` (default UTC) in the reader's calendar."""
+def format_datetime(value: dt.datetime | None, tz: str | None = None, label: bool = False) -> str:
+    """Show a UTC timestamp as date and time in ``tz`` (default UTC) in the reader's calendar; ``label`` names it."""
     if value is None:
         return ""
 
-    local = value.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz or "UTC"))
+    zone = tz or "UTC"
+    local = value.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone))
     language = current_language()
     separator = "، " if language == "fa" else ", "
-    return jalali.format_date(local.date(), language) + separator + localized_digits(local.strftime("%H:%M"))
+    text = jalali.format_date(local.date(), language) + separator + localized_digits(local.strftime("%H:%M"))
+    return f"{text} ({zone})" if label else text
 
 
 def bilingual(value: object) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from playhouse.migrate import SchemaMigrator, migrate
 
 from db import database, is_sqlite
-from models import ALL_MODELS, MailMessage, SchemaVersion, ServiceRequest
+from models import ALL_MODELS, MailMessage, RequestEvent, SchemaVersion, ServiceRequest
 
 SQLITE_AUDIT_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -91,8 +91,14 @@ def _open_flag(migrator: SchemaMigrator) -> None:
     sync_open_flags()
 
 
+def _system_notes(migrator: SchemaMigrator) -> None:
+    """7: `request_event.system_note`: the system's timeline notes as key and parameters, in the reader's language."""
+    migrate(migrator.add_column("request_event", "system_note", RequestEvent.system_note))
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,
-                                                            4: _list_indexes, 5: _answer_statistics, 6: _open_flag}
+                                                            4: _list_indexes, 5: _answer_statistics, 6: _open_flag,
+                                                            7: _system_notes}
 # Steps that add more than tables (triggers, statistics) also run on a fresh database, after the tables.
 ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only, _answer_statistics)
 LATEST = max(MIGRATIONS, default=1)

@@ -254,6 +254,8 @@ class RequestEvent(BaseModel):
     from_status = pw.CharField(max_length=40, default="")
     to_status = pw.CharField(max_length=40, default="")
     public_note = pw.TextField(default="")
+    # A note the system wrote ({"key": …, parameters}): shown in the reader's language, not the baked public_note.
+    system_note = JSONField(null=True)
     internal_note = pw.TextField(default="")
     actor_type = pw.CharField(max_length=10, default="system")
     actor_id = pw.IntegerField(null=True)

@@ -172,7 +172,7 @@ def _date(view: Any, value: dt.date, name: str) -> str:
 
 
 def _datetime(view: Any, value: dt.datetime, name: str) -> str:
-    return format_datetime(value)
+    return format_datetime(value, label=True)  # audit log, accounts: no one office, so said to be UTC
 
 
 def _bool(view: Any, value: bool, name: str) -> str:

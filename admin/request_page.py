@@ -21,6 +21,7 @@ from admin.base import current_staff, deny, record, scope
 from appointments import booking, calendar, notice
 from appointments import workflow as office_flow
 from casework.indexing import reindex
+from casework.timeline import is_system_note, public_text
 from casework.workflow import TransitionRefused, transition
 from db import database
 from forms.converter import display_answers, form_to_answers, staff_form_class
@@ -335,5 +336,5 @@ def _timeline(row: ServiceRequest, flow: Any) -> list[dict]:
             actor = _("System")
         entries.append({"event": event, "actor": actor, "from": _status(flow, event.from_status)["label"]
                         if event.from_status else "", "to": _status(flow, event.to_status)["label"]
-                        if event.to_status else ""})
+                        if event.to_status else "", "note": public_text(event), "system": is_system_note(event)})
     return entries

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 import audit
 from admin import filters as f
-from admin.base import ROLES, Localized, StaffModelView, current_staff, record, service_endpoint
+from admin.base import ROLES, Localized, StaffModelView, current_staff, office_filter, record, service_endpoint
 from admin.request_page import RequestPageMixin, workflow_spec
 from appointments.workflow import office_statuses
 from casework.indexing import index_values
@@ -62,6 +62,13 @@ def _staff_names(ids: set[int]) -> dict[int, str]:
 def office_name(office_id: int | None) -> str:
     office = _offices().get(office_id)
     return "" if office is None else office.name(current_language())
+
+
+def submitted_text(request: ServiceRequest) -> str:
+    """When the request was made, in its office's time; naming the zone when the reader sees several offices."""
+    office = _offices().get(request.office_id)
+    several = office_filter(ServiceRequest, current_staff()) is None
+    return format_datetime(request.submitted_at, office.timezone if office else None, label=several or office is None)
 
 
 def status_label(request: ServiceRequest) -> str:
@@ -204,7 +211,7 @@ class RequestListView(RequestPageMixin, StaffModelView):
             if name == "assigned_to":
                 return _staff_names({row.assigned_to_id}).get(row.assigned_to_id, "") if row.assigned_to_id else ""
             if name == "submitted_at":
-                return format_datetime(row.submitted_at) if html else row.submitted_at.isoformat(sep=" ")
+                return submitted_text(row) if html else row.submitted_at.isoformat(sep=" ")
             if name == "due_at":
                 if not row.due_at:
                     return ""

@@ -139,7 +139,8 @@ def withdraw(code: str):
     try:
         flow = moving_spec(request_spec(service_request), service_request.status)
         transition(service_request, flow, "withdrawn", actor_type="applicant",
-                   actor_id=current_applicant().id, public_note=_("Withdrawn by the applicant."))
+                   actor_id=current_applicant().id, public_note=_("Withdrawn by the applicant."),
+                   system_note={"key": "withdrawn"})
     except TransitionRefused as refused:
         flash(str(refused), "error")
     else:

@@ -104,7 +104,7 @@ def _book(request: ServiceRequest, spec, starts_at: dt.datetime | None, *, actor
           actor_id: int | None, public_note: str = "", internal_note: str = "",
           replaces: Appointment | None = None, latest: dt.datetime | None = None) -> Appointment:
     """Book a seat for ``request`` (moving ``replaces`` if given), update the workflow and queue the notice."""
-    from appointments.notice import send_notice, timeline_note
+    from appointments.notice import send_notice, timeline_note, timeline_system_note
 
     target = workflow.appointment_status(spec)
     if target is None:
@@ -131,13 +131,14 @@ def _book(request: ServiceRequest, spec, starts_at: dt.datetime | None, *, actor
                 active_request=locked.id, sequence=0 if previous is None else previous + 1,
                 created_at=now(), actor_type=actor_type, actor_id=actor_id)
             note = public_note or timeline_note(appointment, locked.applicant.locale, "booked")
+            system = None if public_note else timeline_system_note(appointment, "booked")
             if locked.status != target:
                 transition(locked, spec, target, actor_type=actor_type, actor_id=actor_id,  # the notice is the e-mail
-                           public_note=note, internal_note=internal_note, notify_applicant=False)
+                           public_note=note, internal_note=internal_note, notify_applicant=False, system_note=system)
             else:
                 record_event(locked, kind="appointment", from_status=locked.status, to_status=locked.status,
                              public_note=note, internal_note=internal_note, actor_type=actor_type,
-                             actor_id=actor_id)
+                             actor_id=actor_id, system_note=system)
             if actor_type == "staff":
                 audit.record("appointment.move" if replaces else "appointment.issue",
                              actor=Staff.get_by_id(actor_id), object_type="request",
@@ -201,7 +202,7 @@ def book_for_applicant(request: ServiceRequest, spec, slot_start: dt.datetime, a
 def cancel_appointment(appointment: Appointment, spec, *, actor_type: str, actor_id: int | None,
                        public_note: str = "", email: bool = True) -> None:
     """Cancel a booked appointment, give its seat back, note it on the timeline and tell the applicant."""
-    from appointments.notice import send_notice, timeline_note
+    from appointments.notice import send_notice, timeline_note, timeline_system_note
 
     with database.atomic():
         locked = _lock_request(appointment.request_id)
@@ -212,8 +213,8 @@ def cancel_appointment(appointment: Appointment, spec, *, actor_type: str, actor
         release_seat(appointment.slot_id)
         record_event(locked, kind="appointment", from_status=locked.status, to_status=locked.status,
                      public_note=public_note or timeline_note(appointment, locked.applicant.locale, "cancelled"),
-                     actor_type=actor_type,
-                     actor_id=actor_id)
+                     system_note=None if public_note else timeline_system_note(appointment, "cancelled"),
+                     actor_type=actor_type, actor_id=actor_id)
         if actor_type == "staff":
             audit.record("appointment.cancel", actor=Staff.get_by_id(actor_id), object_type="request",
                          object_id=locked.tracking_code, office_id=appointment.office_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -39,16 +40,24 @@ def when(starts_at: dt.datetime, ends_at: dt.datetime, office: Office, locale: s
     start, end = calendar.to_local(starts_at, office), calendar.to_local(ends_at, office)
     offset = start.strftime("%z")
     utc_offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    if _language(locale) == "fa":
-        date = f"{WEEKDAYS_FA[start.weekday()]} {jalali.format_date(start.date(), 'fa')}"
-        gregorian = to_persian_digits(f"{start.day} {MONTHS_GREGORIAN_FA[start.month - 1]} {start.year}")
-        start_text, end_text = to_persian_digits(f"{start:%H:%M}"), to_persian_digits(f"{end:%H:%M}")
-    else:
-        date = f"{start:%A} {start.day} {start:%B %Y}"
-        gregorian = ""
-        start_text, end_text = f"{start:%H:%M}", f"{end:%H:%M}"
-    return {"date": date, "gregorian": gregorian, "start": start_text, "end": end_text,
-            "timezone": office.timezone, "utc_offset": utc_offset, "iso": start.isoformat()}
+    language = _language(locale)
+    gregorian = to_persian_digits(f"{start.day} {MONTHS_GREGORIAN_FA[start.month - 1]} {start.year}") \
+        if language == "fa" else ""
+    return {"date": _weekday_date(start, language), "gregorian": gregorian, "start": _clock(start, language),
+            "end": _clock(end, language), "timezone": office.timezone, "utc_offset": utc_offset,
+            "iso": start.isoformat()}
+
+
+def _weekday_date(local: dt.datetime, language: str) -> str:
+    """Weekday and date of a local time: Jalali with Persian digits in Persian, Gregorian in English."""
+    if language == "fa":
+        return f"{WEEKDAYS_FA[local.weekday()]} {jalali.format_date(local.date(), 'fa')}"
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def _clock(local: dt.datetime, language: str) -> str:
+    """Hours and minutes of a local time, in the language's digits."""
+    return to_persian_digits(f"{local:%H:%M}") if language == "fa" else f"{local:%H:%M}"
 
 
 def spec_of(request: ServiceRequest):
@@ -97,16 +106,28 @@ def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
 
 
 def timeline_note(appointment: Appointment, locale: str, kind: str) -> str:
-    """Return the public timeline note for an appointment event, in the applicant's language."""
-    language = _language(locale)
-    with force_locale(language):
-        moment = when(appointment.starts_at, appointment.ends_at, appointment.office, language)
-        text = f"{moment['date']}، {moment['start']}" if language == "fa" else f"{moment['date']}, {moment['start']}"
-        if kind == "cancelled":
-            return _("Appointment of %(when)s cancelled.", when=text)
-        if kind == "no_show":
-            return _("Did not attend the appointment of %(when)s.", when=text)
-        return _("Appointment: %(when)s (%(timezone)s).", when=text, timezone=moment["timezone"])
+    """Return the public timeline note for an appointment event, in the applicant's language (as e-mailed)."""
+    with force_locale(_language(locale)):
+        return appointment_note_text(kind, appointment.starts_at, appointment.office.timezone)
+
+
+def timeline_system_note(appointment: Appointment, kind: str) -> dict[str, str]:
+    """Return the note of an appointment event as RequestEvent.system_note: kind, start (UTC) and office zone."""
+    return {"key": f"appointment.{kind}", "starts_at": appointment.starts_at.isoformat(),
+            "timezone": appointment.office.timezone}
+
+
+def appointment_note_text(kind: str, starts_at: dt.datetime, timezone: str) -> str:
+    """Return an appointment event's note ('booked', 'cancelled', 'no_show') in the active language."""
+    language = _language(current_language())
+    local = starts_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(timezone))
+    separator = "، " if language == "fa" else ", "
+    text = f"{_weekday_date(local, language)}{separator}{_clock(local, language)}"
+    if kind == "cancelled":
+        return _("Appointment of %(when)s cancelled.", when=text)
+    if kind == "no_show":
+        return _("Did not attend the appointment of %(when)s.", when=text)
+    return _("Appointment: %(when)s (%(timezone)s).", when=text, timezone=timezone)
 
 
 def send_notice(appointment: Appointment, spec, template: str, **extra: Any) -> None:

@@ -45,12 +45,14 @@ def day_schedule(office: Office, day: dt.date | None = None) -> list[Appointment
                 .order_by(Appointment.starts_at, ServiceRequest.applicant_name))
 
 
-def _transition(request: ServiceRequest, spec, target: str | None, staff: Staff, note: str = "") -> None:
+def _transition(request: ServiceRequest, spec, target: str | None, staff: Staff, note: str = "",
+                system_note: dict | None = None) -> None:
     """Move the request to ``target`` if there is one, translating a refusal."""
     if target is None:
         return
     try:
-        transition(request, spec, target, actor_type="staff", actor_id=staff.id, public_note=note)
+        transition(request, spec, target, actor_type="staff", actor_id=staff.id, public_note=note,
+                   system_note=system_note)
     except TransitionRefused as exc:
         raise NotAllowed(str(exc)) from exc
 
@@ -94,7 +96,7 @@ def check_in(office: Office, code: str, spec_for, staff: Staff) -> Appointment:
 
 def mark_no_show(appointment: Appointment, spec, staff: Staff) -> None:
     """Record that the applicant did not come (once the time has begun); the request can be booked again."""
-    from appointments.notice import timeline_note
+    from appointments.notice import timeline_note, timeline_system_note
 
     if appointment.starts_at > now():
         raise NotAllowed(_("An appointment can be marked as missed only once its time has begun."))
@@ -105,12 +107,13 @@ def mark_no_show(appointment: Appointment, spec, staff: Staff) -> None:
         if not changed:
             raise NotAllowed(_("This appointment has changed meanwhile. Please reload the page."))
         note = timeline_note(appointment, request.applicant.locale, "no_show")
+        system = timeline_system_note(appointment, "no_show")
         target = workflow.no_show_status(spec)
         if target is not None:
-            _transition(request, spec, target, staff, note)
+            _transition(request, spec, target, staff, note, system)
         else:
             record_event(request, kind="appointment", from_status=request.status, to_status=request.status,
-                         public_note=note, actor_type="staff", actor_id=staff.id)
+                         public_note=note, actor_type="staff", actor_id=staff.id, system_note=system)
         audit.record("appointment.no_show", actor=staff, object_type="request", object_id=request.tracking_code,
                      office_id=appointment.office_id)
 

@@ -64,7 +64,7 @@ def resubmit(request: ServiceRequest, spec, form, applicant: Applicant) -> Uploa
             request.answers = answers
             request.save()
             record_event(request, kind="amended", public_note=_("The applicant sent the requested changes."),
-                         actor_type="applicant", actor_id=applicant.id)
+                         system_note={"key": "amended"}, actor_type="applicant", actor_id=applicant.id)
             flow = moving_spec(spec, request.status)
             transition(request, flow, _resume_status(flow, request.status), actor_type="applicant",
                        actor_id=applicant.id, amend_fields=[])

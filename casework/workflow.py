@@ -64,10 +64,10 @@ def sync_open_flags() -> int:
 
 def record_event(request: ServiceRequest, *, kind: str = "status", from_status: str = "", to_status: str = "",
                  public_note: str = "", internal_note: str = "", actor_type: str = "system",
-                 actor_id: int | None = None) -> RequestEvent:
-    """Append one entry to a request's timeline."""
+                 actor_id: int | None = None, system_note: dict | None = None) -> RequestEvent:
+    """Append one entry to a request's timeline (``system_note``: a note the system wrote, see casework.timeline)."""
     return RequestEvent.create(request=request, kind=kind, from_status=from_status, to_status=to_status,
-                               public_note=public_note, internal_note=internal_note,
+                               public_note=public_note, internal_note=internal_note, system_note=system_note,
                                actor_type=actor_type, actor_id=actor_id)
 
 
@@ -85,7 +85,7 @@ def notify(request: ServiceRequest, spec, status_id: str, public_note: str = "")
 
 def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str, actor_id: int | None = None,
                public_note: str = "", internal_note: str = "", amend_fields: list[str] | None = None,
-               notify_applicant: bool = True) -> None:
+               notify_applicant: bool = True, system_note: dict | None = None) -> None:
     """Move a request to ``to_status`` if the workflow allows it, recording and notifying in one transaction.
 
     ``notify_applicant=False`` leaves the e-mail to the caller (an appointment sends its own notice).
@@ -105,6 +105,6 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
             request.amend_fields = amend_fields
         request.save()
         record_event(request, from_status=previous, to_status=to_status, public_note=public_note,
-                     internal_note=internal_note, actor_type=actor_type, actor_id=actor_id)
+                     internal_note=internal_note, actor_type=actor_type, actor_id=actor_id, system_note=system_note)
         if notify_applicant:
             notify(request, spec, to_status, public_note)

@@ -11,7 +11,7 @@ from app import create_app
 from config import DEV_SECRET_KEY
 from db import database, is_sqlite
 from forms.registry import current_registry
-from models import Applicant, AuditLog, ClosedDay, Office, SchemaVersion, ServiceRequest
+from models import Applicant, AuditLog, ClosedDay, Office, RequestEvent, SchemaVersion, ServiceRequest
 from wizard.snapshots import ensure_snapshot
 
 
@@ -138,6 +138,7 @@ UNDO_OPEN_FLAG = ("DROP INDEX service_request_is_open_submitted_at",
                   "DROP INDEX service_request_closed_at_service_id_status_office_id",
                   "ALTER TABLE service_request DROP COLUMN is_open",
                   "ALTER TABLE service_request DROP COLUMN closed_at")
+UNDO_SYSTEM_NOTE = ("ALTER TABLE request_event DROP COLUMN system_note",)
 
 
 def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
@@ -149,16 +150,16 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
                 "DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete",
                 "DROP INDEX service_request_service_id_submitted_at", "DROP INDEX service_request_submitted_at",
                 "DROP INDEX request_answer_index_service_id_key_value_request_id",
-                *UNDO_OPEN_FLAG,
+                *UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE,
                 "CREATE INDEX request_answer_index_service_id_key_value "
                 "ON request_answer_index (service_id, key, value)"):
             database.execute_sql(statement)
         SchemaVersion.delete().execute()
         SchemaVersion.create(version=1)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert "upgraded from schema version 1 to 6" in result.output, result.output
+    assert "upgraded from schema version 1 to 7" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 6
+        assert migrations.current_version() == migrations.LATEST == 7
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
         assert "service_request_submitted_at" in {index.name for index in database.get_indexes("service_request")}
         triggers = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
@@ -176,11 +177,11 @@ def test_upgrading_to_version_6_marks_each_request_open_or_closed_by_its_own_wor
                                               version_key=ensure_snapshot(spec, "service"), office=office,
                                               status=status, national_code="0499370899").id
                 for i, status in enumerate(("in_review", "completed", "withdrawn", "no_longer_a_status"))}
-        for statement in UNDO_OPEN_FLAG:
+        for statement in (*UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE):
             database.execute_sql(statement)
         SchemaVersion.update(version=5).execute()
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert "upgraded from schema version 5 to 6" in result.output, result.output
+    assert "upgraded from schema version 5 to 7" in result.output, result.output
     with app.app_context():
         flags = {status: ServiceRequest.get_by_id(rid).is_open for status, rid in made.items()}
         closed_at = {status: ServiceRequest.get_by_id(rid).closed_at for status, rid in made.items()}
@@ -188,6 +189,29 @@ def test_upgrading_to_version_6_marks_each_request_open_or_closed_by_its_own_wor
     assert flags == {"in_review": True, "completed": False, "withdrawn": False, "no_longer_a_status": True}
     assert closed_at == {"in_review": None, "completed": updated["completed"], "withdrawn": updated["withdrawn"],
                          "no_longer_a_status": None}
+
+
+def test_upgrading_to_version_7_keeps_the_timeline_as_written(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'v6.db'}"})
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        spec = current_registry().services["passport"]
+        office = Office.create(code="de-berlin", name_fa="برلین", name_en="Berlin", country="DE")
+        applicant = Applicant.create(national_code="0499370899", email="a@example.com")
+        request = ServiceRequest.create(tracking_code="T1", applicant=applicant, service_id="passport",
+                                        version_key=ensure_snapshot(spec, "service"), office=office,
+                                        status="in_review", national_code="0499370899")
+        for statement in UNDO_SYSTEM_NOTE:
+            database.execute_sql(statement)
+        database.execute_sql("INSERT INTO request_event (request_id, kind, from_status, to_status, public_note, "
+                             "internal_note, actor_type, created_at) VALUES (?, 'amended', '', '', ?, '', "
+                             "'applicant', '2026-01-01 10:00:00')", (request.id, "متقاضی تغییرات را ارسال کرد."))
+        SchemaVersion.update(version=6).execute()
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert "upgraded from schema version 6 to 7" in result.output, result.output
+    with app.app_context():
+        event = RequestEvent.get()
+    assert (event.public_note, event.system_note) == ("متقاضی تغییرات را ارسال کرد.", None)
 
 
 def test_postgresql_knows_how_answer_columns_go_together(app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from markupsafe import Markup
 
+from casework.timeline import public_text
 from forms.text import markdown_to_text, render_markdown
 from tracking import format_code
 
@@ -27,4 +28,4 @@ def markdown_text(source: str | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the globals and filters."""
     app.jinja_env.globals.update(has_endpoint=has_endpoint, format_code=format_code)
-    app.jinja_env.filters.update(markdown=markdown, markdown_text=markdown_text)
+    app.jinja_env.filters.update(markdown=markdown, markdown_text=markdown_text, timeline_note=public_text)

@@ -1,0 +1,42 @@
+"""Timeline notes the system writes, kept as a key and parameters (RequestEvent.system_note) and shown in the
+reader's language. The text baked into ``public_note`` at the time (as e-mailed) stays for older events and for
+keys this version does not know.
+
+Keys: ``amended`` and ``withdrawn`` (the applicant's own actions); ``appointment.booked``, ``appointment.cancelled``
+and ``appointment.no_show`` with ``starts_at`` (UTC, ISO) and the office's ``timezone``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_babel import gettext as _
+
+from models import RequestEvent
+
+
+def note_text(note: dict[str, Any] | None) -> str:
+    """Return a system note in the active language ('' for none, or for a key this version does not know)."""
+    key = (note or {}).get("key", "")
+    if key == "amended":
+        return _("The applicant sent the requested changes.")
+    if key == "withdrawn":
+        return _("Withdrawn by the applicant.")
+    if key.startswith("appointment."):
+        from appointments.notice import appointment_note_text
+
+        starts_at = dt.datetime.fromisoformat(note["starts_at"])
+        return appointment_note_text(key.removeprefix("appointment."), starts_at, note["timezone"])
+    return ""
+
+
+def is_system_note(event: RequestEvent) -> bool:
+    """Whether the event's public note was written by the system, not typed by staff to the applicant."""
+    # Applicants write no notes: an older event of theirs with one (amendment, withdrawal) is the system's too.
+    return bool(event.system_note) or (bool(event.public_note) and event.actor_type != "staff")
+
+
+def public_text(event: RequestEvent) -> str:
+    """Return the note the applicant is shown for an event: a system note in the reader's language, else as written."""
+    return note_text(event.system_note) or event.public_note
