@@ -21,6 +21,8 @@ from models import ServiceRequest
 from ratelimit import now
 
 CLOSED_WINDOW_DAYS = 30
+# COUNT(*), not COUNT(id): PostgreSQL can then answer from the covering index alone (id is not in it).
+ROWS = pw.fn.COUNT(pw.SQL("*"))
 
 
 @dataclass
@@ -46,7 +48,7 @@ def tallies(moment: dt.datetime) -> tuple[dict[str, Tally], dict[int, Tally]]:
     offices: dict[int, Tally] = defaultdict(Tally)
     late = pw.fn.SUM(pw.Case(None, [(ServiceRequest.due_at < moment, 1)], 0))
     for service_id, status, office_id, count, overdue in _grouped(
-            pw.fn.COUNT(ServiceRequest.id), late, where=ServiceRequest.is_open == True):  # noqa: E712
+            ROWS, late, where=ServiceRequest.is_open == True):  # noqa: E712
         for tally in (services[service_id], offices[office_id]):
             tally.counts[status] += count
             tally.open += count
@@ -54,7 +56,7 @@ def tallies(moment: dt.datetime) -> tuple[dict[str, Tally], dict[int, Tally]]:
     since = moment - dt.timedelta(days=CLOSED_WINDOW_DAYS)
     # Bounded on both sides: SQLite's planner, without histograms, takes a one-sided range for a quarter of
     # the table and walks another index in GROUP BY order instead (2.6 s at a million requests, not 20 ms).
-    for service_id, status, office_id, count in _grouped(pw.fn.COUNT(ServiceRequest.id),
+    for service_id, status, office_id, count in _grouped(ROWS,
                                                          where=ServiceRequest.closed_at.between(since, moment)):
         for tally in (services[service_id], offices[office_id]):
             tally.counts[status] += count
