@@ -88,3 +88,21 @@ class Clock:
     def advance(self, **delta: float) -> dt.datetime:
         self.current += dt.timedelta(**delta)
         return self.current
+
+
+def passport_requests(statuses: dict[str, dict], national_code: str = "0499370899") -> dict[str, int]:
+    """Create one passport request per status (extra columns per status) in a Berlin office; ids by status.
+
+    Call inside an app context on an empty database.
+    """
+    from forms.registry import current_registry
+    from models import Applicant, Office, ServiceRequest
+    from wizard.snapshots import ensure_snapshot
+
+    version = ensure_snapshot(current_registry().services["passport"], "service")
+    office = Office.create(code="de-berlin", name_fa="برلین", name_en="Berlin", country="DE")
+    applicant = Applicant.create(national_code=national_code, email="a@example.com")
+    return {status: ServiceRequest.create(tracking_code=f"T{i}", applicant=applicant, service_id="passport",
+                                          version_key=version, office=office, status=status,
+                                          national_code=national_code, **extra).id
+            for i, (status, extra) in enumerate(statuses.items())}

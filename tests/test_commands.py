@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forms.registry import current_registry
-from models import Applicant, Document, Draft, Office, ServiceRequest, utcnow
+from models import Applicant, Document, Draft, ServiceRequest, utcnow
 from storage import accept_upload, get_storage
+from tests.helpers import passport_requests
 from tests.storage.samples import PDF, upload
-from wizard.snapshots import ensure_snapshot
 
 
 def draft_with_upload(app, days_old: int) -> tuple[int, str]:
@@ -46,13 +45,8 @@ def test_drafts_purge_takes_the_age_in_days(app, runner):
 def test_db_upgrade_marks_requests_open_or_closed_again_by_their_workflow(app, runner):
     """A flag left behind (as after a workflow edit made a status final) is put right by `db upgrade`."""
     with app.app_context():
-        spec = current_registry().services["passport"]
-        office = Office.create(code="de-berlin", name_fa="برلین", name_en="Berlin", country="DE")
-        applicant = Applicant.create(national_code="0499370899", email="s@example.org")
-        rows = {status: ServiceRequest.create(tracking_code=f"T{status}", applicant=applicant, service_id="passport",
-                                              version_key=ensure_snapshot(spec, "service"), office=office,
-                                              status=status, is_open=is_open, national_code="0499370899").id
-                for status, is_open in (("completed", True), ("in_review", False), ("rejected", False))}
+        rows = passport_requests({status: {"is_open": is_open} for status, is_open in (
+            ("completed", True), ("in_review", False), ("rejected", False))})
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "2 request(s) marked open or closed again after a workflow change" in result.output

@@ -10,9 +10,8 @@ import migrations
 from app import create_app
 from config import DEV_SECRET_KEY
 from db import database, is_sqlite
-from forms.registry import current_registry
-from models import Applicant, AuditLog, ClosedDay, Office, RequestEvent, SchemaVersion, ServiceRequest
-from wizard.snapshots import ensure_snapshot
+from models import AuditLog, ClosedDay, Office, RequestEvent, SchemaVersion, ServiceRequest
+from tests.helpers import passport_requests
 
 
 def test_home_page_names_the_product_in_persian_by_default(client):
@@ -170,13 +169,8 @@ def test_upgrading_to_version_6_marks_each_request_open_or_closed_by_its_own_wor
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'v5.db'}"})
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     with app.app_context():
-        spec = current_registry().services["passport"]
-        office = Office.create(code="de-berlin", name_fa="برلین", name_en="Berlin", country="DE")
-        applicant = Applicant.create(national_code="0499370899", email="a@example.com")
-        made = {status: ServiceRequest.create(tracking_code=f"T{i}", applicant=applicant, service_id="passport",
-                                              version_key=ensure_snapshot(spec, "service"), office=office,
-                                              status=status, national_code="0499370899").id
-                for i, status in enumerate(("in_review", "completed", "withdrawn", "no_longer_a_status"))}
+        made = passport_requests({status: {} for status in ("in_review", "completed", "withdrawn",
+                                                             "no_longer_a_status")})
         for statement in (*UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE):
             database.execute_sql(statement)
         SchemaVersion.update(version=5).execute()
@@ -195,12 +189,7 @@ def test_upgrading_to_version_7_keeps_the_timeline_as_written(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'v6.db'}"})
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     with app.app_context():
-        spec = current_registry().services["passport"]
-        office = Office.create(code="de-berlin", name_fa="برلین", name_en="Berlin", country="DE")
-        applicant = Applicant.create(national_code="0499370899", email="a@example.com")
-        request = ServiceRequest.create(tracking_code="T1", applicant=applicant, service_id="passport",
-                                        version_key=ensure_snapshot(spec, "service"), office=office,
-                                        status="in_review", national_code="0499370899")
+        request = ServiceRequest.get_by_id(passport_requests({"in_review": {}})["in_review"])
         for statement in UNDO_SYSTEM_NOTE:
             database.execute_sql(statement)
         database.execute_sql("INSERT INTO request_event (request_id, kind, from_status, to_status, public_note, "
