@@ -125,6 +125,23 @@ def test_next_step_box_points_to_the_appointment_and_the_day_at_the_office(app, 
     assert "This request is closed" in steps["completed"]
 
 
+def test_document_sizes_are_read_in_the_readers_units_and_digits(app, world, staff_client):
+    from flask_babel import force_locale
+
+    from web.templating import file_size
+
+    rid = make_request(app, world["berlin"], world["applicant"])
+    make_document(app, rid, field_id="photo")  # a few bytes: shown as 1 KB, never 0
+    client = staff_client("berlin_officer")
+    assert "<td>1 KB</td>" in page(client.get(f"/admin/requests/passport/details/?id={rid}"))
+    client.get("/lang/fa")
+    assert "<td>۱ کیلوبایت</td>" in page(client.get(f"/admin/requests/passport/details/?id={rid}"))
+    with app.test_request_context("/"), force_locale("en"):
+        assert (file_size(5 * 1024 * 1024), file_size(1536 * 1024)) == ("5 MB", "1.5 MB")
+    with app.test_request_context("/"), force_locale("fa"):
+        assert file_size(1536 * 1024) == "۱٫۵ مگابایت"
+
+
 def test_request_page_shows_answers_documents_timeline_and_next_steps(app, world, staff_client):
     rid = make_request(app, world["berlin"], world["applicant"])
     make_document(app, rid, field_id="photo")
