@@ -232,6 +232,11 @@ class ServiceRequest(BaseModel):
             (("applicant", "submitted_at"), False),
         )
 
+    @classmethod
+    def still_open(cls) -> pw.Expression:
+        """The SQL condition "the request is open" (the indexed flag, as `= TRUE` so that SQLite uses the index)."""
+        return cls.is_open == True  # noqa: E712 (SQL, not Python)
+
 
 class RequestAnswerIndex(BaseModel):
     """Side table of answers a service declares filterable or searchable, for indexed staff lists."""

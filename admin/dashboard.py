@@ -48,7 +48,7 @@ def tallies(moment: dt.datetime) -> tuple[dict[str, Tally], dict[int, Tally]]:
     offices: dict[int, Tally] = defaultdict(Tally)
     late = pw.fn.SUM(pw.Case(None, [(ServiceRequest.due_at < moment, 1)], 0))
     for service_id, status, office_id, count, overdue in _grouped(
-            ROWS, late, where=ServiceRequest.is_open == True):  # noqa: E712
+            ROWS, late, where=ServiceRequest.still_open()):
         for tally in (services[service_id], offices[office_id]):
             tally.counts[status] += count
             tally.open += count

@@ -129,7 +129,7 @@ class OverdueFilter(BasePeeweeFilter, base_filters.BaseBooleanFilter):
         super().__init__(ServiceRequest.due_at, _l("Overdue"))
 
     def apply(self, query: pw.ModelSelect, value: str) -> pw.ModelSelect:
-        overdue = (ServiceRequest.due_at < now()) & (ServiceRequest.is_open == True)  # noqa: E712
+        overdue = (ServiceRequest.due_at < now()) & ServiceRequest.still_open()
         return query.where(overdue if value == "1" else ~overdue)
 
     def operation(self):

@@ -140,7 +140,7 @@ class RequestListView(RequestPageMixin, StaffModelView):
         if not self.queue:
             return query.where(ServiceRequest.service_id.in_(self.service_ids()))
         if g.get("mikhak_open_only"):
-            query = query.where(ServiceRequest.is_open == True)  # noqa: E712 (SQL, not Python)
+            query = query.where(ServiceRequest.still_open())
         return query
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):

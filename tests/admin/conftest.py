@@ -80,11 +80,12 @@ def make_request(app, office_id: int, applicant_id: int, service_id: str = "pass
         from wizard.snapshots import ensure_snapshot
 
         applicant = Applicant.get_by_id(applicant_id)
+        status = status or spec.workflow.initial
+        is_open = is_open_status(spec, status)
         row = ServiceRequest.create(
             tracking_code=f"TST{next(_codes):06d}", applicant=applicant, service_id=service_id,
             version_key=ensure_snapshot(spec, "service"), office=office_id,
-            status=status or spec.workflow.initial, is_open=is_open_status(spec, status or spec.workflow.initial),
-            closed_at=None if is_open_status(spec, status or spec.workflow.initial) else submitted,
+            status=status, is_open=is_open, closed_at=None if is_open else submitted,
             answers=answers if answers is not None else {"request_type": "renewal", "surname": "رضایی"},
             staff_answers=staff_answers or {}, national_code=applicant.national_code,
             applicant_name=applicant.display_name(), submitted_at=submitted, updated_at=submitted,
