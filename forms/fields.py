@@ -525,7 +525,8 @@ class GroupType(FieldType):
         return GroupField(FormField(inner), label=lazy(spec.label), description=lazy(spec.help) or "",
                           validators=[v.ItemCount(max(spec.min_items, int(spec.required)), spec.max_items,
                                                   group=True)],
-                          render_kw=self.render_kw(spec), min_items=spec.min_items, max_items=spec.max_items)
+                          render_kw=self.render_kw(spec), min_items=spec.min_items, max_items=spec.max_items,
+                          item_label=LocalText(spec.item_label) if spec.item_label else None)
 
     def to_json(self, spec: Any, data: Any) -> Any:
         """Non-empty items with their answers."""
