@@ -8,6 +8,7 @@ from casework.indexing import reindex
 from casework.workflow import moving_spec, record_event, transition
 from db import database
 from forms import converter
+from forms.types import field_type
 from models import Applicant, Document, ServiceRequest
 from storage import UploadRejected as StorageRejected
 from storage import accept_upload, discard
@@ -56,7 +57,7 @@ def resubmit(request: ServiceRequest, spec, form, applicant: Applicant) -> Uploa
         with database.atomic():
             changed = converter.form_to_answers(form, store_file=_store_for(request, spec, applicant))
             replaced = [int(i) for key in changed for i in (request.answers or {}).get(key) or []
-                        if spec.field(key).type == "file" and str(i) not in changed[key]]
+                        if field_type(spec.field(key).type).holds_documents and str(i) not in changed[key]]
             answers = {**(request.answers or {}), **changed}
             for key in request.amend_fields:
                 if key not in changed:
