@@ -43,7 +43,7 @@ def test_code_with_expires_at_moved_one_second_into_the_past_in_the_database_is_
 
 
 def test_expires_at_written_by_hand_in_iso_form_is_still_read_as_a_time(app, client, clock):
-    """An operator's `UPDATE otp_challenge SET expires_at = '2026-03-10T07:59:59'` (ISO 'T', as psql or a script writes)."""
+    """A hand-written `UPDATE … SET expires_at = '2026-03-10T07:59:59'` (ISO 'T', as a script writes)."""
     client.get("/lang/en")
     ask_code(client, NC, EMAIL)
     with app.app_context():
