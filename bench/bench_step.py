@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shlex
 import shutil
 import statistics
 import sys
@@ -148,8 +149,8 @@ def main() -> None:
     print(table(result))
     print(f"load average {min(result['loads']):.1f}–{max(result['loads']):.1f}")
     if args.write:
-        write(result, ".venv/bin/python " + " ".join(["bench/bench_step.py", *sys.argv[1:]]).replace(" --write", ""),
-              args.note)
+        shown = [arg for arg in sys.argv[1:] if arg != "--write"]
+        write(result, ".venv/bin/python " + shlex.join(["bench/bench_step.py", *shown]), args.note)
 
 
 if __name__ == "__main__":
