@@ -35,8 +35,9 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)  # noqa: SIM115
         command = [GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
                    "--log-level", "warning", *extra, app_spec]
+        # cwd=chdir: gunicorn reads ./gunicorn.conf.py where it starts (Mikhak's sets preload_app).
         self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+                                        stderr=subprocess.STDOUT, start_new_session=True, cwd=chdir)
         self.started = time.perf_counter()
         self.wait_ready()
 
