@@ -30,7 +30,7 @@ run: $(VENV)/.runtime translations
 	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian packages the tests need: Chromium (browser tests), Pango (WeasyPrint PDFs), poppler (reading PDFs back),
-# and wrk (the HTTP load client of `make bench`).
+# haproxy (the app behind a real reverse proxy), wapiti and sqlmap (`make security`'s scanners), wrk (`make bench`'s load client).
 SYSTEM_STAMP := $(VENV)/.system
 
 $(SYSTEM_STAMP): | $(BIN)/python
@@ -38,6 +38,9 @@ $(SYSTEM_STAMP): | $(BIN)/python
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	[ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
+	command -v wapiti >/dev/null || missing="$$missing wapiti"; \
+	command -v sqlmap >/dev/null || missing="$$missing sqlmap"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
