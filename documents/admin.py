@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from admin.base import StaffView, current_staff, deny, record, register_office_scope, scope
@@ -21,7 +22,7 @@ register_office_scope(IssuedDocument, lambda office_id: IssuedDocument.office ==
 class RevokeForm(FlaskForm):
     """Why a document is revoked."""
 
-    reason = SelectField(_l("Reason"), choices=list(REASON_LABELS.items()),
+    reason = SelectField(_l("Reason"), choices=[SelectChoice(code, label) for code, label in REASON_LABELS.items()],
                          validators=[InputRequired(_l("Choose the reason for the revocation."))])
     note = TextAreaField(_l("Internal note"), validators=[Length(max=2000)])
 
@@ -64,7 +65,7 @@ class IssuedDocumentsView(StaffView):
         try:
             issue.revoke(row, current_staff(), form.reason.data, (form.note.data or "").strip())
         except issue.NotAllowed as exc:
-            deny(403, "role", role=current_staff().role, action="document.revoke", object=f"issued_document:{row.id}",
+            deny(403, "role", role=current_staff().role, attempted="document.revoke", object=f"issued_document:{row.id}",
                  message=str(exc))
         except issue.CannotChange as exc:
             flash(str(exc), "error")
@@ -81,7 +82,7 @@ class IssuedDocumentsView(StaffView):
         try:
             fresh = issue.reissue(row, current_staff())
         except issue.NotAllowed:
-            deny(403, "role", role=current_staff().role, action="document.reissue", object=f"issued_document:{row.id}")
+            deny(403, "role", role=current_staff().role, attempted="document.reissue", object=f"issued_document:{row.id}")
         except (issue.CannotChange, issue.TransitionRefused) as exc:
             flash(str(exc), "error")
         else:
