@@ -65,8 +65,8 @@ class IssuedDocumentsView(StaffView):
         try:
             issue.revoke(row, current_staff(), form.reason.data, (form.note.data or "").strip())
         except issue.NotAllowed as exc:
-            deny(403, "role", role=current_staff().role, attempted="document.revoke", object=f"issued_document:{row.id}",
-                 message=str(exc))
+            deny(403, "role", role=current_staff().role, attempted="document.revoke",
+                 object=f"issued_document:{row.id}", message=str(exc))
         except issue.CannotChange as exc:
             flash(str(exc), "error")
         else:
@@ -82,7 +82,8 @@ class IssuedDocumentsView(StaffView):
         try:
             fresh = issue.reissue(row, current_staff())
         except issue.NotAllowed:
-            deny(403, "role", role=current_staff().role, attempted="document.reissue", object=f"issued_document:{row.id}")
+            deny(403, "role", role=current_staff().role, attempted="document.reissue",
+                 object=f"issued_document:{row.id}")
         except (issue.CannotChange, issue.TransitionRefused) as exc:
             flash(str(exc), "error")
         else:
