@@ -242,6 +242,10 @@ class Checker:
         self.check_staff(spec, top)
         if isinstance(self.doc.data, dict) and "workflow" in self.doc.data:
             check_workflow(self, spec)
+        if spec.issues:
+            from documents.checks import check_issues
+
+            check_issues(self, spec)
 
     def check_staff(self, spec: Service, top: dict[str, FieldSpec]) -> None:
         """Check staff columns, filters and search refer to suitable top-level fields."""
