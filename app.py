@@ -19,6 +19,7 @@ import db
 import forms.registry
 import i18n
 import mail
+import payments
 import storage
 from web import errors, form_helpers, security, templating
 
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     appointments.init_app(app)
+    payments.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
     return app
