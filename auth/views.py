@@ -116,9 +116,12 @@ def code():
         "wrong": ngettext("The code is not right. You can try %(count)s more time.",
                           "The code is not right. You can try %(count)s more times.",
                           checked.tries_left, count=localized_digits(checked.tries_left)),
-        "exhausted": _("The code is not right. After 5 wrong entries this code can no longer be used; "
-                       "ask for a new code."),
-        "voided": _("This code can no longer be used. Ask for a new code."),
+        "exhausted": _("The code is not right. This code is now void: it was entered wrongly 5 times, so even "
+                       "the right code will not work. To get a new code, press “Send a new code” below."),
+        "spent": _("This code is now void: it was entered wrongly 5 times, so even the right code will not "
+                   "work. To get a new code, press “Send a new code” below."),
+        "voided": _("This code can no longer be used: a newer code was sent. Use the code in the newest email, "
+                    "or press “Send a new code” below."),
         "used": _("This code has already been used. Ask for a new code."),
         "expired": _("This code has expired: codes are valid for %(minutes)s minutes. Ask for a new code.",
                      minutes=localized_digits(int(otp.CODE_LIFETIME.total_seconds() // 60))),

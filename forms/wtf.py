@@ -254,9 +254,10 @@ class GroupField(FieldList):
     """Repeated items (FieldList of FormField); blank items are ignored, hidden inner fields not validated."""
 
     def __init__(self, unbound_field: Any, label: Any = None, validators: Any = None, min_items: int = 0,
-                 max_items: int = 10, **kwargs: Any) -> None:
+                 max_items: int = 10, item_label: Any = None, **kwargs: Any) -> None:
         super().__init__(unbound_field, label, validators, min_entries=max(min_items, 1),
                          max_entries=max_items + 1, **kwargs)
+        self.item_label = item_label  # heading of each item ("Principal 1"); None: the group's label
 
     def filled_entries(self) -> list[Any]:
         """Entries with at least one answer."""

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+import db
 from web.security import request_id
 
 log = logging.getLogger("mikhak.errors")
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(peewee.InterfaceError)
     def database_down(exc: Exception):
         log.error("database unavailable (incident %s): %s", request_id(), exc)
+        db.discard_connection()
         return _page(503, _("Service temporarily unavailable"),
                      _("The service is temporarily unavailable. Please try again in a few minutes."))
 

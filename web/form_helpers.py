@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flask import Flask
 from markupsafe import Markup
@@ -69,9 +69,13 @@ def first_input_id(field: wf.Field) -> str:
     return field.id
 
 
-def field_attributes(field: wf.Field, hidden: frozenset[str] = frozenset()) -> Markup:
-    """Return the wrapper's attributes: its show_if for the front end, and `hidden` when hidden right now."""
-    condition = (field.render_kw or {}).get("data-show-if")
+def field_attributes(field: wf.Field, hidden: frozenset[str] = frozenset(),
+                     shown_if: Mapping[str, str] | None = None) -> Markup:
+    """Return the wrapper's attributes: its show_if for the browser, and `hidden` when hidden right now.
+
+    ``shown_if`` (from ``browser_conditions``) holds the conditions translated into the form's submitted values.
+    """
+    condition = (shown_if or {}).get(field.name)
     attributes = Markup('data-show-if="{}"').format(condition) if condition else Markup("")
     return attributes + Markup(" hidden") if field.name in hidden else attributes
 
@@ -80,6 +84,12 @@ def hidden_field_names(form) -> frozenset[str]:
     """Return the names of a schema form's fields hidden by show_if for its current answers."""
     finder = getattr(form, "hidden_fields", None)
     return frozenset(finder()) if finder else frozenset()
+
+
+def browser_conditions(form) -> dict[str, str]:
+    """Return a schema form's show_if conditions for the browser, by input name ({} for other forms)."""
+    finder = getattr(form, "browser_conditions", None)
+    return finder() if finder else {}
 
 
 def group_item_label(field: wf.FieldList, number: int) -> str:
@@ -92,5 +102,6 @@ def init_app(app: Flask) -> None:
     """Register the helpers as template globals."""
     app.jinja_env.globals.update(
         field_kind=field_kind, flat_errors=flat_errors, first_input_id=first_input_id,
-        field_attributes=field_attributes, group_item_label=group_item_label, hidden_field_names=hidden_field_names,
+        field_attributes=field_attributes, browser_conditions=browser_conditions,
+        group_item_label=group_item_label, hidden_field_names=hidden_field_names,
     )

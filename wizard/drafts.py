@@ -6,9 +6,10 @@ import datetime as dt
 import json
 
 from flask import current_app
+from peewee import JOIN
 
 from db import database
-from models import Applicant, Document, Draft, utcnow
+from models import Applicant, Document, Draft, Office, utcnow
 from storage.lifecycle import delete_blobs
 from wizard.snapshots import ensure_snapshot, spec_for_version
 
@@ -30,8 +31,8 @@ def live_drafts(applicant: Applicant, kind: str) -> list[Draft]:
 
 
 def find_draft(applicant: Applicant, kind: str, schema_id: str) -> Draft | None:
-    """Return the applicant's live draft of a wizard, dropping it when expired."""
-    draft = (Draft.select()
+    """Return the applicant's live draft of a wizard (with its office, in the same query), dropping it when expired."""
+    draft = (Draft.select(Draft, Office).join(Office, JOIN.LEFT_OUTER)
              .where((Draft.applicant == applicant) & (Draft.kind == kind) & (Draft.schema_id == schema_id))
              .order_by(Draft.updated_at.desc()).first())
     if draft is not None and _expired(draft):

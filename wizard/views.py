@@ -126,7 +126,7 @@ class WizardFlow:
             has_previous=previous is not None, returning=returning,
             needs_review=step.id in (state.draft.review_steps or []),
             action_url=self.url("step", step_id=step.id, **({"return": "review"} if returning else {}), **params),
-            documents=self.documents(state),
+            documents=self.documents(state) if any(f.type == "file" for f in step.fields) else {},
         )
 
     def review_view(self, **params):
