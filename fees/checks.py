@@ -33,6 +33,11 @@ def check_fees(checker: Any, spec: Service) -> None:
                                                     f"service, not {per!r}")
         _check_currencies(checker, schedule, base)
     _check_periods(checker, spec)
+    known = {status.id for status in spec.workflow.all_statuses}
+    for k, status_id in enumerate(spec.fees.paid_before):
+        if status_id not in known:
+            checker.add(("fees", "paid_before", k), f"paid_before names {status_id!r}, which is not a status of this "
+                                                    "service's workflow")
 
 
 def _check_currencies(checker: Any, schedule: Any, base: tuple) -> None:

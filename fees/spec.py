@@ -141,6 +141,7 @@ class FeeTable(Model):
 
     schedules: Annotated[list[Schedule], Field(min_length=1)]
     note: Text | None = None
+    paid_before: list[Slug] = []  # statuses a request may enter only once its fee is paid or waived
 
     def schedule_on(self, day: dt.date) -> Schedule | None:
         """The schedule in force on ``day`` (the latest starting one if the checker was bypassed)."""

@@ -31,10 +31,19 @@ def init_app(app: Flask) -> None:
     from app import csrf
     from payments import cli, views
     from payments.panel import payment_panel
-    from payments.receipts import method_label, payment_status_label
+    from payments.receipts import method_label, payment_status_label, reconcile_label
 
     app.register_blueprint(views.bp)
     csrf.exempt(views.stripe_webhook)
     app.jinja_env.globals.update(payment_panel_for=payment_panel, method_label=method_label,
-                                 payment_status_label=payment_status_label)
+                                 payment_status_label=payment_status_label, reconcile_label=reconcile_label,
+                                 current_staff_is_admin=_staff_is_admin)
     app.cli.add_command(cli.payments_cli)
+
+
+def _staff_is_admin() -> bool:
+    """Whether the signed-in staff member is an admin (refund forms are shown to admins only)."""
+    from admin.base import current_staff
+
+    staff = current_staff()
+    return bool(staff and staff.is_admin)

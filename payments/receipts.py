@@ -24,6 +24,18 @@ STATUS_LABELS = {
 }
 
 
+RECONCILE_LABELS = {
+    "expected": _l("Expected"), "received": _l("Received"), "refunded": _l("Refunded"),
+    "net_received": _l("Net received"), "difference": _l("Difference"), "pending": _l("Waiting for confirmation"),
+    "unpaid": _l("Unpaid"), "partly_paid": _l("Partly paid"), "overpaid": _l("Overpaid"),
+}
+
+
+def reconcile_label(section: str) -> str:
+    """A reconciliation line's name in the reader's language."""
+    return str(RECONCILE_LABELS.get(section, section))
+
+
 def method_label(method: str) -> str:
     """A payment method in the reader's language."""
     return str(METHOD_LABELS.get(method, method))
