@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.admin.conftest import staff_client, world  # noqa: F401  (fixtures)
 from tests.appointments.conftest import clock, ctx  # noqa: F401  (fixtures, used below too)
 from tests.payments.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripe
 
