@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, StrictBool, StrictStr
 
+from documents.spec import IssuedDocumentSpec
 from forms import types
 from forms.specbase import (  # noqa: F401 (re-exported: the spec's public names stay here)
     COMPARISONS,
@@ -315,12 +316,14 @@ class Service(Wizard):
     description: Text | None = None
     enabled: StrictBool = True
     fee: Fee | None = None
+    fees: FeeTable | None = None  # fees/spec.py: dated fee schedules (the computed, payable fee)
     processing_days: PositiveInt | None = None
     offices: Annotated[str | list[str], PlainValidator(_offices), PlainSerializer(lambda v: v)] = "all"
     documents: list[Document] = []
     appointment: Appointment | None = None
     workflow: Workflow = Field(default_factory=default_workflow)
     staff: Staff = Staff()
+    issues: list[IssuedDocumentSpec] = []  # documents/ (issued, signed, verifiable documents)
 
     def offered_at(self, office: str) -> bool:
         """Whether the service is offered at ``office``."""
@@ -331,3 +334,7 @@ WizardSpec = Registration | Service
 KINDS: MappingProxyType[str, type[Wizard]] = MappingProxyType({"registration": Registration, "service": Service})
 
 Condition.model_rebuild()
+
+from fees.spec import FeeTable  # noqa: E402  (fees/spec.py builds on Text and Condition above)
+
+Service.model_rebuild()
