@@ -11,7 +11,6 @@ from forms import converter
 from forms.types import field_type
 from models import Applicant, Document, ServiceRequest
 from payments.ledger import assess_request
-from storage import UploadRejected as StorageRejected
 from storage import accept_upload, discard
 from wizard.engine import UploadRejected
 
@@ -41,11 +40,8 @@ def _store_for(request: ServiceRequest, spec, applicant: Applicant):
     """Return the upload store of an amendment: new documents attach to the request, replacing old ones."""
     def store(field_id: str, upload) -> str:
         field = spec.field(field_id)
-        try:
-            document = accept_upload(upload, accept=list(field.accept), max_bytes=int(field.max_size_mb * 1024 * 1024),
-                                     applicant=applicant, field_id=field_id)
-        except StorageRejected as rejected:
-            raise UploadRejected(field_id, rejected.message) from rejected
+        document = accept_upload(upload, accept=list(field.accept), max_bytes=int(field.max_size_mb * 1024 * 1024),
+                                 applicant=applicant, field_id=field_id)  # raises UploadRejected for the field
         document.request = request
         document.save()
         return str(document.id)
