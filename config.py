@@ -45,7 +45,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_SEND_INLINE": True,
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "PROXY_FIX": 0,  # number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none)
-        "RATELIMIT_STORAGE_URI": "",
         "DRAFT_TTL_DAYS": 30,
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_ABSOLUTE_HOURS": 12,
