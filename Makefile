@@ -65,7 +65,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
 security: $(VENV)/.dev
-	$(BIN)/bandit -r . -x ./.venv,./tests,./bench -ll
+	$(BIN)/bandit -q -r . -x ./.venv,./tests/e2e/node_modules -ll
 
 check-schemas: $(VENV)/.runtime
 	$(FLASK) schemas check
