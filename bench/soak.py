@@ -28,8 +28,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.servers import ROOT, Server, rss_mib  # noqa: E402
-from tests.helpers import REGISTRATION_STEPS  # noqa: E402
+from bench.servers import ROOT, Server, rss_mib
+from tests.helpers import REGISTRATION_STEPS
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PAGES = ["/", "/requests", "/services", "/services/passport", "/account", "/profile"]
@@ -83,10 +83,10 @@ class Applicant(threading.Thread):
             self.post_form(f"/register/step/{step}", {**data, "email": self.email, "action": "next"})
         self.post_form("/register/review", {})
         while time.monotonic() < self.until:
-            self.call("GET", random.choice(PAGES))  # noqa: S311 (load, not security)
-            if random.random() < 0.2:  # noqa: S311
+            self.call("GET", random.choice(PAGES))
+            if random.random() < 0.2:
                 self.post_form("/register/step/residence", {**REGISTRATION_STEPS["residence"], "action": "next"})
-            time.sleep(random.uniform(0.5, 1.5))  # noqa: S311
+            time.sleep(random.uniform(0.5, 1.5))
 
 
 def code_reader(database_url: str):
@@ -133,7 +133,7 @@ def main() -> int:
         with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     for command in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run([*flask, *command], cwd=ROOT, env={**os.environ, **env}, check=True,  # noqa: S603
+        subprocess.run([*flask, *command], cwd=ROOT, env={**os.environ, **env}, check=True,
                        capture_output=True)
     server = Server("soak", "app:create_app()", ROOT, env, workers=2)
     stats, latencies, samples = Counter(), [], []

@@ -33,7 +33,7 @@ def full_store(tmp_path: Path):
     """A real, nearly full filesystem (a 512 KiB tmpfs, filled up to a few KiB) as the upload store."""
     mount = tmp_path / "store"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", str(mount)],  # noqa: S607
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", str(mount)],
                           capture_output=True, text=True)
     if done.returncode:
         pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
@@ -50,7 +50,7 @@ def full_store(tmp_path: Path):
         os.truncate(filler, filler.stat().st_size - 8 * 1024)  # 8 KiB left
         yield mount
     finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)  # noqa: S607
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 @pytest.fixture()
