@@ -162,10 +162,10 @@ def main() -> int:
     if latencies:
         print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
               f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms")
-    print("RSS per worker (MiB) at " + ", ".join(f"{t:.0f}s {['%.1f' % r for r in rss]}" for t, rss in samples))
+    print("RSS per worker (MiB) at " + ", ".join(f"{t:.0f}s {[f'{r:.1f}' for r in rss]}" for t, rss in samples))
     if first and last:
         growth = [b - a for a, b in zip(first, last, strict=False)]
-        print(f"RSS growth per worker after warm-up (1 min → end): {['%+.1f' % g for g in growth]} MiB")
+        print(f"RSS growth per worker after warm-up (1 min → end): {[f'{g:+.1f}' for g in growth]} MiB")
     return 1 if errors else 0
 
 
