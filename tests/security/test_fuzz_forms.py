@@ -24,7 +24,8 @@ EXAMPLES = max(1, int(os.environ.get("MIKHAK_HYPOTHESIS_EXAMPLES", "60")) // 10)
 PAYLOADS = [
     "' OR '1'='1' --", "1; DROP TABLE applicant;--", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
     "{{7*7}}", "${7*7}", "../../../../etc/passwd", "=HYPERLINK(\"http://x\")", "@SUM(1)", "\x00", "\r\n\r\nX: y",
-    "9" * 40, "-1", "0", "1e309", "NaN", "Infinity", "\u202e", "\u2066x\u2069", "2026-02-30", "۱۴۰۳/۱۳/۳۲", "٠٠٠", "A" * 5000,
+    "9" * 40, "-1", "0", "1e309", "NaN", "Infinity", "\u202e", "\u2066x\u2069", "2026-02-30", "۱۴۰۳/۱۳/۳۲", "٠٠٠",
+    "A" * 5000,
     "true", "[]", "{}", "null", "delete-file:1", "delete-file:999999999999999999999", "add:x", "remove:-1",
 ]
 VALUES = st.one_of(st.text(max_size=40), st.sampled_from(PAYLOADS),
