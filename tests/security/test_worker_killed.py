@@ -54,7 +54,7 @@ def test_sigkill_mid_upload_leaves_no_orphan_and_no_corrupt_document(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{database}", "MIKHAK_INSTANCE": str(tmp_path), "MAIL_BACKEND": "file",
            "MAIL_FILE_DIR": str(tmp_path / "mail"), "UPLOAD_DIR": str(uploads), "MAIL_SEND_INLINE": "1"}
     for command in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=ROOT,  # noqa: S603
+        subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=ROOT,
                        env={**os.environ, **env}, check=True, capture_output=True)
     server = Server("killed", "app:create_app()", ROOT, env, workers=1)
     try:
