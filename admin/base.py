@@ -299,8 +299,10 @@ class StaffModelView(StaffAccess, ModelView):
             flt = self._filters[index]
             query = flt.apply(query, flt.clean(value))
         count = self.count_rows(query)
-        if sort_column is not None:
+        if sort_column is not None and sort_column in self._sortable_columns:  # ?sort= of any column index
             field = self._sortable_columns[sort_column]
+            if isinstance(field, str):  # Flask-Admin keeps the names of columns listed by name
+                field = getattr(self.model, field)
             query = query.order_by(field.desc() if sort_desc else field.asc())
         else:
             query = self.default_order(query)
