@@ -68,9 +68,9 @@ def summary(services: int, runs: list[dict]) -> str:
     """One line: best and median total, back-office share, rules."""
     totals = [r["total"] for r in runs]
     best = min(runs, key=lambda r: r["total"])
-    return (f"{best['services']} services: create_app {best['total']:.2f} s best "
-            f"(median {statistics.median(totals):.2f} s of {len(runs)}), "
-            f"of which back office {best['admin']:.2f} s; {best['rules']} URL rules; "
+    median = statistics.median(totals)
+    return (f"{best['services']} services: create_app {best['total']:.2f} s best (median {median:.2f} s"
+            f" of {len(runs)}), of which back office {best['admin']:.2f} s; {best['rules']} URL rules; "
             f"load average {os.getloadavg()[0]:.1f}")
 
 
