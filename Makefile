@@ -88,6 +88,9 @@ extract-messages: $(VENV)/.runtime
 # The speed suite (bench/RESULTS.md): generated step vs hand-written, sign-in, memory, start-up. < 10 min on 2 cores.
 bench: $(VENV)/.dev translations $(SYSTEM_STAMP)
 	$(BIN)/python bench/bench_step.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_signin.py
+	$(BIN)/python bench/bench_memory.py
+	$(BIN)/python bench/bench_startup.py --repeat 2
 
 worker: $(VENV)/.runtime
 	$(FLASK) mail work

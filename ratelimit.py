@@ -31,6 +31,11 @@ def _window(window: Window) -> dt.timedelta:
     return window if isinstance(window, dt.timedelta) else dt.timedelta(seconds=window)
 
 
+def ip_limited(ip: str) -> bool:
+    """Whether per-address limits apply to ``ip``: all but RATELIMIT_EXEMPT_IPS (load tests; refused in production)."""
+    return ip not in (current_app.config.get("RATELIMIT_EXEMPT_IPS") or ())
+
+
 def lock(*keys: str) -> None:
     """Serialize check-then-hit on ``keys`` until the surrounding transaction ends (PostgreSQL)."""
     if db.is_sqlite():
