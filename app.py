@@ -16,9 +16,11 @@ import auth
 import commands
 import config
 import db
+import documents
 import forms.registry
 import i18n
 import mail
+import payments
 import storage
 from web import errors, form_helpers, security, templating
 
@@ -53,8 +55,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     appointments.init_app(app)
+    documents.init_app(app)
+    payments.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
+    documents.init_admin(app)
     return app
 
 
