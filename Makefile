@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test e2e lint security check-schemas translations extract-messages worker bench clean
+.PHONY: run test e2e lint security check-schemas translations extract-messages worker bench clean totp
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -78,6 +78,11 @@ extract-messages: $(VENV)/.runtime
 # The speed suite (bench/RESULTS.md): generated step vs hand-written, sign-in, memory, start-up. < 10 min on 2 cores.
 bench: $(VENV)/.dev translations $(SYSTEM_STAMP)
 	$(BIN)/python bench/bench_step.py $(BENCH_ARGS)
+
+# The current TOTP code of a staff member (development only): `make totp` for the demo admin, or EMAIL=… make totp.
+EMAIL ?= admin@mikhak.example
+totp: $(VENV)/.runtime
+	@$(FLASK) staff totp $(EMAIL)
 
 worker: $(VENV)/.runtime
 	$(FLASK) mail work
