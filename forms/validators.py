@@ -223,6 +223,11 @@ class Phone:
         field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def isolate(text: str) -> str:
+    """In Persian, wrap Latin text (a file name, "PDF, JPEG") in Unicode isolates so the sentence keeps its brackets."""
+    return f"\u2068{text}\u2069" if current_language() == "fa" else text
+
+
 def check_upload(storage: FileStorage, accept: Iterable[str], max_bytes: int) -> str | None:
     """The kind ('jpeg', 'png', 'pdf') of an upload when its size and magic bytes are acceptable, else None."""
     stream = storage.stream
@@ -255,10 +260,10 @@ class FileCheck:
                 continue
             name = _shown_name(storage, number)
             if _size(storage) > self.max_bytes:
-                raise ValidationError(_l("“%(name)s” is larger than %(max)s MB.", name=name,
+                raise ValidationError(_l("“%(name)s” is larger than %(max)s MB.", name=isolate(name),
                                          max=_digits(_plain(self.max_size_mb))))
-            raise ValidationError(_l("“%(name)s” is not of an accepted type (%(types)s).", name=name,
-                                     types=", ".join(kind.upper() for kind in self.accept)))
+            raise ValidationError(_l("“%(name)s” is not of an accepted type (%(types)s).", name=isolate(name),
+                                     types=isolate(", ".join(kind.upper() for kind in self.accept))))
 
 
 def _shown_name(storage: FileStorage, number: int) -> str:
