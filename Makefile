@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test e2e lint security scan check-schemas translations extract-messages worker bench clean
+.PHONY: run test e2e lint security scan check-schemas translations extract-messages worker bench clean totp
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -91,6 +91,11 @@ bench: $(VENV)/.dev translations $(SYSTEM_STAMP)
 	$(BIN)/python bench/bench_signin.py
 	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_startup.py --repeat 2
+
+# The current TOTP code of a staff member (development only): `make totp` for the demo admin, or EMAIL=… make totp.
+EMAIL ?= admin@mikhak.example
+totp: $(VENV)/.runtime
+	@$(FLASK) staff totp $(EMAIL)
 
 worker: $(VENV)/.runtime
 	$(FLASK) mail work

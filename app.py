@@ -66,7 +66,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
     from applicant import home, my_requests, registration, requests, services, tracking
+    from web.help import bp as help_bp
     from web.main import bp as main_bp
 
-    for blueprint in (main_bp, services.bp, registration.bp, home.bp, requests.bp, my_requests.bp, tracking.bp):
+    for blueprint in (main_bp, help_bp, services.bp, registration.bp, home.bp, requests.bp, my_requests.bp,
+                      tracking.bp):
         app.register_blueprint(blueprint)

@@ -44,6 +44,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_EHLO_HOSTNAME": "",  # name given in EHLO; default: the domain of MAIL_FROM (never a DNS look-up)
         "MAIL_SEND_INLINE": True,
         "PUBLIC_URL": "http://127.0.0.1:5000",
+        "FEEDBACK_EMAIL": "feedback@mikhak.example",  # where the footer's "give feedback" link writes to
         "PROXY_FIX": 0,  # number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none)
         "RATELIMIT_STORAGE_URI": "",
         "RATELIMIT_EXEMPT_IPS": [],  # load tests only (bench/bench_signin.py): no per-address limits for these

@@ -107,6 +107,7 @@ class Sent:
     attempt_id: str | None
     wait_seconds: int = 0
     locked: bool = False
+    connection: bool = False  # the limit hit is this internet address's (shared Wi-Fi), not the national code's
 
 
 def issue(national_code: str, email: str, *, locale: str, ip: str) -> Sent:
@@ -121,7 +122,8 @@ def issue(national_code: str, email: str, *, locale: str, ip: str) -> Sent:
         if wait:
             audit.record("otp.refused", object_type="national_code", object_id=national_code,
                          reason="rate_limited", wait_seconds=wait)
-            return Sent(None, wait)
+            ip_wait = ratelimit.seconds_until_allowed(ip_key(ip), SENDS_PER_IP, SENDS_IP_WINDOW)
+            return Sent(None, wait, connection=ip_wait >= wait)
         moment = now()
         (OtpChallenge.update(voided_at=moment)
          .where((OtpChallenge.national_code == national_code) & OtpChallenge.used_at.is_null()
