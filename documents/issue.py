@@ -18,7 +18,7 @@ from documents.sign import sign_pdf
 from documents.spec import REVOCATION_REASONS
 from forms.registry import current_registry
 from mail import queue_email
-from models import IssuedDocument, ServiceRequest, Staff
+from models import IssuedDocument, IssuedDocumentFile, ServiceRequest, Staff
 
 
 class NotAllowed(TransitionRefused):
@@ -86,8 +86,9 @@ def issue_document(request: ServiceRequest, service: Any, declared: Any, signer:
             code=code, request=request, office=office, service_id=request.service_id, document_type=declared.id,
             title_fa=declared.title.fa, title_en=declared.title.en, holder_name_fa=holder_name(request, "fa"),
             holder_name_en=holder_name(request, "en"), signer=signer, signer_name=str(signer) if signer else "",
-            issued_at=issued_at, expires_at=expires_at, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+            issued_at=issued_at, expires_at=expires_at, sha256=hashlib.sha256(pdf).hexdigest(),
             key_fingerprint=fingerprint)
+        IssuedDocumentFile.create(document=row, pdf=pdf)
         if supersedes is not None:
             IssuedDocument.update(superseded_by=row).where(IssuedDocument.id == supersedes.id).execute()
         audit.record("document.issue", actor=signer or "workflow", object_type="issued_document", object_id=row.id,
@@ -165,8 +166,7 @@ def _sqlite() -> bool:
 
 def for_request(request: ServiceRequest) -> list[IssuedDocument]:
     """The documents issued for a request, newest first."""
-    return list(IssuedDocument.select(*[f for f in IssuedDocument._meta.sorted_fields if f.name != "pdf"])
-                .where(IssuedDocument.request == request.id)
+    return list(IssuedDocument.select().where(IssuedDocument.request == request.id)
                 .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc()))
 
 

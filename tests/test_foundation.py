@@ -138,7 +138,7 @@ UNDO_OPEN_FLAG = ("DROP INDEX service_request_is_open_submitted_at",
                   "ALTER TABLE service_request DROP COLUMN is_open",
                   "ALTER TABLE service_request DROP COLUMN closed_at")
 UNDO_SYSTEM_NOTE = ("ALTER TABLE request_event DROP COLUMN system_note",)
-UNDO_ISSUED_DOCUMENTS = ("DROP TABLE issued_document",)
+UNDO_ISSUED_DOCUMENTS = ("DROP TABLE issued_document_file", "DROP TABLE issued_document")
 
 
 def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):

@@ -12,6 +12,7 @@ from documents import codes, keys
 from documents.sign import check_pdf
 from models import AuditLog, IssuedDocument, MailMessage
 from tests.documents.conftest import move, page
+from tests.documents.conftest import pdf_of as _pdf
 
 
 def _issued(app, request_id: int) -> IssuedDocument:
@@ -38,7 +39,7 @@ def test_signing_issues_a_signed_pdf_that_pyhanko_validates(app, world, staff_cl
     response = move(staff_client("berlin_officer"), poa, "delivered")
     assert response.status_code == 303
     row = _issued(app, poa)
-    pdf = bytes(row.pdf)
+    pdf = _pdf(app, row)
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -82,7 +83,7 @@ def test_no_document_for_other_statuses_and_a_one_byte_change_is_caught(app, wor
     with app.app_context():
         assert IssuedDocument.select().count() == 0
     move(staff_client("berlin_officer"), poa, "delivered")
-    pdf = bytearray(_issued(app, poa).pdf)
+    pdf = bytearray(_pdf(app, _issued(app, poa)))
     with app.app_context():
         assert check_pdf(bytes(pdf)).ok
         position = pdf.find(b"stream") + 20
@@ -127,7 +128,7 @@ def test_the_applicant_downloads_the_document_from_the_request_page(app, world, 
     html = page(applicant.get(f"/requests/{code}"))
     assert ("Download the signed PDF" if language == "en" else "دریافت نسخهٔ امضاشده (PDF)") in html
     download = applicant.get(f"/requests/{code}/issued/{row.id}.pdf")
-    assert download.status_code == 200 and download.data == bytes(row.pdf)
+    assert download.status_code == 200 and download.data == _pdf(app, row)
     assert "attachment" in download.headers["Content-Disposition"]
     stranger = app.test_client()
     assert stranger.get(f"/requests/{code}/issued/{row.id}.pdf").status_code in (302, 303, 401, 403, 404)
