@@ -20,6 +20,7 @@ import documents
 import forms.registry
 import i18n
 import mail
+import payments
 import storage
 from web import errors, form_helpers, security, templating
 
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     appointments.init_app(app)
     documents.init_app(app)
+    payments.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
     documents.init_admin(app)

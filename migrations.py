@@ -104,6 +104,22 @@ def _system_notes(migrator: SchemaMigrator) -> None:
     migrate(migrator.add_column("request_event", "system_note", RequestEvent.system_note))
 
 
+OFFICE_PAYMENT_COLUMNS = (
+    "ALTER TABLE office ADD COLUMN currency VARCHAR(3) NOT NULL DEFAULT 'EUR'",
+    "ALTER TABLE office ADD COLUMN payment_methods TEXT NOT NULL DEFAULT '[\"bank_transfer\", \"counter\"]'",
+    "ALTER TABLE office ADD COLUMN bank_details TEXT NOT NULL DEFAULT ''",
+)
+
+
+def _payments(migrator: SchemaMigrator) -> None:
+    """10: fees and payments: each office's currency, payment methods and bank details; the payments tables."""
+    from payments.models import PAYMENT_MODELS
+
+    for statement in OFFICE_PAYMENT_COLUMNS:  # with SQL defaults: SQLite adds them without rebuilding the table
+        database.execute_sql(statement)
+    database.create_tables(PAYMENT_MODELS)
+
+
 def _issued_documents(migrator: SchemaMigrator) -> None:
     """12: `issued_document` (+ its PDF in `issued_document_file`): signed documents issued for requests, their
     verification codes and revocations."""
@@ -112,7 +128,7 @@ def _issued_documents(migrator: SchemaMigrator) -> None:
 
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,
                                                             4: _list_indexes, 5: _answer_statistics, 6: _open_flag,
-                                                            7: _system_notes, 12: _issued_documents}
+                                                            7: _system_notes, 10: _payments, 12: _issued_documents}
 # Steps that add more than tables (triggers, statistics) also run on a fresh database, after the tables.
 ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only, _answer_statistics)
 LATEST = max(MIGRATIONS, default=1)

@@ -59,6 +59,9 @@ class Office(BaseModel):
     slot_capacity = pw.IntegerField(default=2)
     opening_hours = JSONField(default=dict)
     active = pw.BooleanField(default=True)
+    currency = pw.CharField(max_length=3, default="EUR")  # ISO 4217: fees are charged in it
+    payment_methods = JSONField(default=lambda: ["counter", "bank_transfer"])  # payments.models.OFFICE_METHODS
+    bank_details = pw.TextField(default="")  # where applicants send a bank transfer (account holder, IBAN, …)
 
     def name(self, locale: str) -> str:
         """Return the office name in the given language."""
@@ -449,3 +452,7 @@ ALL_MODELS = [
     MailMessage, AuditLog, Slot, Appointment, RescheduleRequest, ClosedDay,
     IssuedDocument, IssuedDocumentFile,
 ]
+
+from payments.models import PAYMENT_MODELS  # noqa: E402  (payments/models.py builds on the models above)
+
+ALL_MODELS += PAYMENT_MODELS

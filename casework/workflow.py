@@ -9,6 +9,7 @@ from forms.registry import current_registry
 from forms.spec import Status, Text
 from mail import queue_email
 from models import RequestEvent, ServiceRequest, utcnow
+from payments.guard import payment_required
 from wizard.snapshots import spec_for_version
 
 
@@ -100,6 +101,9 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
         allowed = ["withdrawn"] if spec.workflow.can_withdraw(request.status) else []
     if to_status not in allowed:
         raise TransitionRefused(_("This request cannot move from its current status to the one asked for."))
+    unpaid = payment_required(request, spec, to_status)
+    if unpaid:
+        raise TransitionRefused(unpaid)
     with database.atomic():
         previous = request.status
         request.status = to_status

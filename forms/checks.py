@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
+from fees.checks import check_fees
 from forms.dates import is_date_ref
 from forms.errors import SchemaError
 from forms.loader import Document, Path_
@@ -242,6 +243,7 @@ class Checker:
         self.check_staff(spec, top)
         if isinstance(self.doc.data, dict) and "workflow" in self.doc.data:
             check_workflow(self, spec)
+        check_fees(self, spec)
         if spec.issues:
             from documents.checks import check_issues
 

@@ -784,6 +784,7 @@ class Service(Wizard):
     description: Text | None = None
     enabled: StrictBool = True
     fee: Fee | None = None
+    fees: FeeTable | None = None  # fees/spec.py: dated fee schedules (the computed, payable fee)
     processing_days: PositiveInt | None = None
     offices: Annotated[str | list[str], PlainValidator(_offices), PlainSerializer(lambda v: v)] = "all"
     documents: list[Document] = []
@@ -801,3 +802,7 @@ WizardSpec = Registration | Service
 KINDS: MappingProxyType[str, type[Wizard]] = MappingProxyType({"registration": Registration, "service": Service})
 
 Condition.model_rebuild()
+
+from fees.spec import FeeTable  # noqa: E402  (fees/spec.py builds on Text and Condition above)
+
+Service.model_rebuild()

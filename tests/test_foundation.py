@@ -139,6 +139,10 @@ UNDO_OPEN_FLAG = ("DROP INDEX service_request_is_open_submitted_at",
                   "ALTER TABLE service_request DROP COLUMN closed_at")
 UNDO_SYSTEM_NOTE = ("ALTER TABLE request_event DROP COLUMN system_note",)
 UNDO_ISSUED_DOCUMENTS = ("DROP TABLE issued_document_file", "DROP TABLE issued_document")
+UNDO_PAYMENTS = ("ALTER TABLE office DROP COLUMN currency", "ALTER TABLE office DROP COLUMN payment_methods",
+                 "ALTER TABLE office DROP COLUMN bank_details",
+                 *(f"DROP TABLE {table}" for table in ("number_sequence", "provider_event", "refund", "payment",
+                                                        "waiver_decision", "request_fee")))
 
 
 def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
@@ -150,7 +154,7 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
                 "DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete",
                 "DROP INDEX service_request_service_id_submitted_at", "DROP INDEX service_request_submitted_at",
                 "DROP INDEX request_answer_index_service_id_key_value_request_id",
-                *UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE, *UNDO_ISSUED_DOCUMENTS,
+                *UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE, *UNDO_PAYMENTS, *UNDO_ISSUED_DOCUMENTS,
                 "CREATE INDEX request_answer_index_service_id_key_value "
                 "ON request_answer_index (service_id, key, value)"):
             database.execute_sql(statement)
@@ -173,7 +177,7 @@ def test_upgrading_to_version_6_marks_each_request_open_or_closed_by_its_own_wor
     with app.app_context():
         made = passport_requests({status: {} for status in ("in_review", "completed", "withdrawn",
                                                              "no_longer_a_status")})
-        for statement in (*UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE):
+        for statement in (*UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE, *UNDO_PAYMENTS):
             database.execute_sql(statement)
         SchemaVersion.update(version=5).execute()
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
@@ -192,7 +196,7 @@ def test_upgrading_to_version_7_keeps_the_timeline_as_written(tmp_path):
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     with app.app_context():
         request = ServiceRequest.get_by_id(passport_requests({"in_review": {}})["in_review"])
-        for statement in UNDO_SYSTEM_NOTE:
+        for statement in (*UNDO_SYSTEM_NOTE, *UNDO_PAYMENTS):
             database.execute_sql(statement)
         database.execute_sql("INSERT INTO request_event (request_id, kind, from_status, to_status, public_note, "
                              "internal_note, actor_type, created_at) VALUES (?, 'amended', '', '', ?, '', "
