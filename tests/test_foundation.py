@@ -163,7 +163,7 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert f"upgraded from schema version 1 to {migrations.LATEST}" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 12
+        assert migrations.current_version() == migrations.LATEST
         assert database.table_exists("issued_document")
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
         assert "service_request_submitted_at" in {index.name for index in database.get_indexes("service_request")}
