@@ -18,6 +18,7 @@ from documents.sign import sign_pdf
 from documents.spec import REVOCATION_REASONS
 from forms.registry import current_registry
 from mail import queue_email
+from mail.compose import attachment
 from models import IssuedDocument, IssuedDocumentFile, ServiceRequest, Staff
 
 
@@ -94,7 +95,8 @@ def issue_document(request: ServiceRequest, service: Any, declared: Any, signer:
         audit.record("document.issue", actor=signer or "workflow", object_type="issued_document", object_id=row.id,
                      office_id=office.id, tracking_code=request.tracking_code, document_type=declared.id,
                      supersedes=supersedes.id if supersedes else None, key=fingerprint[:16])
-        _tell(request, "document_ready", row, supersedes=supersedes)
+        files = [attachment(f"{declared.id}-{code}.pdf", "application/pdf", pdf)] if declared.attach else None
+        _tell(request, "document_ready", row, attachments=files, supersedes=supersedes)
     return row
 
 
@@ -111,10 +113,12 @@ def _development_key(office: Any) -> None:
         keys.ensure_dev_keys(keys.key_dir(), [(office.code, office.name_en)])
 
 
-def _tell(request: ServiceRequest, template: str, row: IssuedDocument, **extra: Any) -> None:
+def _tell(request: ServiceRequest, template: str, row: IssuedDocument, attachments: list | None = None,
+          **extra: Any) -> None:
     """Queue an e-mail about ``row`` to the applicant, in their language."""
     applicant = request.applicant
-    queue_email(applicant.email, template, applicant.locale or "fa", name=applicant.display_name(),
+    queue_email(applicant.email, template, applicant.locale or "fa", attachments=attachments,
+                name=applicant.display_name(),
                 tracking_code=request.tracking_code, title={"fa": row.title_fa, "en": row.title_en},
                 code=codes.display(row.code), **extra)
 

@@ -132,3 +132,35 @@ def test_the_applicant_downloads_the_document_from_the_request_page(app, world, 
     assert "attachment" in download.headers["Content-Disposition"]
     stranger = app.test_client()
     assert stranger.get(f"/requests/{code}/issued/{row.id}.pdf").status_code in (302, 303, 401, 403, 404)
+
+
+def test_the_staff_request_page_lists_the_documents_and_their_actions(app, world, staff_client, poa):
+    officer = staff_client("berlin_officer")
+    url = f"/admin/requests/power_of_attorney/details/?id={poa}"
+    html = page(officer.get(url))
+    assert "“Power of attorney” is issued when the request reaches “Handed over”." in html
+    move(officer, poa, "delivered")
+    row = _issued(app, poa)
+    html = page(officer.get(url))
+    for text in ("Issued documents", codes.display(row.code), "Valid", "Reissue (corrected)", "Revoke the document",
+                 f"/admin/issued-documents/{row.id}/pdf"):
+        assert text in html, text
+    listing = page(officer.get("/admin/issued-documents/"))
+    assert codes.display(row.code) in listing and "Sara Rezaei" in listing
+    assert page(staff_client("london_officer").get("/admin/issued-documents/")).count(codes.display(row.code)) == 0
+
+
+def test_the_ready_email_attaches_the_pdf_only_when_the_service_says_so(app, world, poa):
+    from documents.issue import issue_document
+    from forms.registry import current_registry
+    from models import ServiceRequest
+
+    with app.test_request_context("/"):
+        spec = current_registry().services["power_of_attorney"]
+        request = ServiceRequest.get_by_id(poa)
+        plain = issue_document(request, spec, spec.issues[0], None)
+        attached = issue_document(request, spec, spec.issues[0].model_copy(update={"attach": True}), None)
+        mails = list(MailMessage.select().where(MailMessage.to == "sara@example.com").order_by(MailMessage.id))
+        assert [len(m.attachments or []) for m in mails] == [0, 1]
+        assert mails[1].attachments[0]["filename"] == f"power_of_attorney-{attached.code}.pdf"
+        assert plain.signer is None
