@@ -7,7 +7,15 @@ from collections.abc import Callable
 from playhouse.migrate import SchemaMigrator, migrate
 
 from db import database, is_sqlite
-from models import ALL_MODELS, IssuedDocument, MailMessage, RequestEvent, SchemaVersion, ServiceRequest
+from models import (
+    ALL_MODELS,
+    IssuedDocument,
+    IssuedDocumentFile,
+    MailMessage,
+    RequestEvent,
+    SchemaVersion,
+    ServiceRequest,
+)
 
 SQLITE_AUDIT_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -113,8 +121,9 @@ def _payments(migrator: SchemaMigrator) -> None:
 
 
 def _issued_documents(migrator: SchemaMigrator) -> None:
-    """12: `issued_document`: signed documents issued for requests, their verification codes and revocations."""
-    database.create_tables([IssuedDocument])
+    """12: `issued_document` (+ its PDF in `issued_document_file`): signed documents issued for requests, their
+    verification codes and revocations."""
+    database.create_tables([IssuedDocument, IssuedDocumentFile])
 
 
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,

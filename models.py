@@ -422,8 +422,7 @@ class IssuedDocument(BaseModel):
     signer_name = pw.CharField(max_length=200, default="")
     issued_at = pw.DateTimeField(default=utcnow)
     expires_at = pw.DateTimeField(null=True)
-    pdf = pw.BlobField()
-    sha256 = pw.CharField(max_length=64, index=True)
+    sha256 = pw.CharField(max_length=64, index=True)  # of the signed PDF (IssuedDocumentFile)
     key_fingerprint = pw.CharField(max_length=64)
     revoked_at = pw.DateTimeField(null=True)
     revoked_by = pw.ForeignKeyField(Staff, null=True, backref="revoked_documents", on_delete="SET NULL")
@@ -434,12 +433,24 @@ class IssuedDocument(BaseModel):
     class Meta:
         indexes = ((("request", "issued_at"), False),)
 
+    @property
+    def pdf(self) -> bytes:
+        """The signed PDF, as issued."""
+        return bytes(IssuedDocumentFile.get(IssuedDocumentFile.document == self.id).pdf)
+
+
+class IssuedDocumentFile(BaseModel):
+    """The signed PDF of an issued document, apart so that verification reads only small rows."""
+
+    document = pw.ForeignKeyField(IssuedDocument, unique=True, backref="files", on_delete="CASCADE")
+    pdf = pw.BlobField()
+
 
 ALL_MODELS = [
     SchemaVersion, Office, Applicant, ProfileRevision, Staff, UserSession, OtpChallenge, RateEvent,
     SchemaSnapshot, Draft, ServiceRequest, RequestAnswerIndex, RequestEvent, Document, StoredBlob,
     MailMessage, AuditLog, Slot, Appointment, RescheduleRequest, ClosedDay,
-    IssuedDocument,
+    IssuedDocument, IssuedDocumentFile,
 ]
 
 from payments.models import PAYMENT_MODELS  # noqa: E402  (payments/models.py builds on the models above)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, StringConstraints, model_validator
 
 Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 NonEmpty = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -47,6 +47,7 @@ class IssuedDocumentSpec(_Model):
     valid_days: Annotated[int, Field(gt=0, le=36500)] | None = None
     roles: Annotated[list[Literal["officer", "admin"]], Field(min_length=1)] = ["officer", "admin"]
     revoke_roles: Annotated[list[Literal["officer", "admin"]], Field(min_length=1)] = ["admin"]
+    attach: StrictBool = False  # the signed PDF attached to the "ready" e-mail (else: downloaded when signed in)
 
     @model_validator(mode="after")
     def _unique_languages(self) -> IssuedDocumentSpec:

@@ -116,6 +116,6 @@ def download(code: str, document_id: int):
     audit.record("document.download", object_type="issued_document", object_id=row.id, office_id=row.office_id,
                  tracking_code=service_request.tracking_code)
     filename = f"{row.document_type}-{row.code}.pdf"
-    return Response(bytes(row.pdf), mimetype="application/pdf",
+    return Response(row.pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "private, no-store"})

@@ -138,7 +138,7 @@ UNDO_OPEN_FLAG = ("DROP INDEX service_request_is_open_submitted_at",
                   "ALTER TABLE service_request DROP COLUMN is_open",
                   "ALTER TABLE service_request DROP COLUMN closed_at")
 UNDO_SYSTEM_NOTE = ("ALTER TABLE request_event DROP COLUMN system_note",)
-UNDO_ISSUED_DOCUMENTS = ("DROP TABLE issued_document",)
+UNDO_ISSUED_DOCUMENTS = ("DROP TABLE issued_document_file", "DROP TABLE issued_document")
 UNDO_PAYMENTS = ("ALTER TABLE office DROP COLUMN currency", "ALTER TABLE office DROP COLUMN payment_methods",
                  "ALTER TABLE office DROP COLUMN bank_details",
                  *(f"DROP TABLE {table}" for table in ("number_sequence", "provider_event", "refund", "payment",
@@ -163,7 +163,7 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert f"upgraded from schema version 1 to {migrations.LATEST}" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 12
+        assert migrations.current_version() == migrations.LATEST
         assert database.table_exists("issued_document")
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
         assert "service_request_submitted_at" in {index.name for index in database.get_indexes("service_request")}
