@@ -16,6 +16,7 @@ import auth
 import commands
 import config
 import db
+import documents
 import forms.registry
 import i18n
 import mail
@@ -54,9 +55,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     appointments.init_app(app)
+    documents.init_app(app)
     payments.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
+    documents.init_admin(app)
     return app
 
 

@@ -56,6 +56,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "SIGNING_KEY_DIR": str(instance / "signing"),  # offices' keys and certificates (documents/keys.py)
+        "SIGNING_KEY_PASSPHRASE": "",
+        "VERIFY_RATE_LIMIT": 30,  # verifications per address in VERIFY_RATE_WINDOW seconds (page, API, upload)
+        "VERIFY_RATE_WINDOW": 600,
         "DEMO_STAFF_EMAIL": "admin@mikhak.example",
         "DEMO_STAFF_PASSWORD": "mikhak-demo-admin",
     }

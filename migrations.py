@@ -7,7 +7,7 @@ from collections.abc import Callable
 from playhouse.migrate import SchemaMigrator, migrate
 
 from db import database, is_sqlite
-from models import ALL_MODELS, MailMessage, RequestEvent, SchemaVersion, ServiceRequest
+from models import ALL_MODELS, IssuedDocument, MailMessage, RequestEvent, SchemaVersion, ServiceRequest
 
 SQLITE_AUDIT_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -112,9 +112,14 @@ def _payments(migrator: SchemaMigrator) -> None:
     database.create_tables(PAYMENT_MODELS)
 
 
+def _issued_documents(migrator: SchemaMigrator) -> None:
+    """12: `issued_document`: signed documents issued for requests, their verification codes and revocations."""
+    database.create_tables([IssuedDocument])
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,
                                                             4: _list_indexes, 5: _answer_statistics, 6: _open_flag,
-                                                            7: _system_notes, 10: _payments}
+                                                            7: _system_notes, 10: _payments, 12: _issued_documents}
 # Steps that add more than tables (triggers, statistics) also run on a fresh database, after the tables.
 ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only, _answer_statistics)
 LATEST = max(MIGRATIONS, default=1)

@@ -18,6 +18,7 @@ from flask import current_app, request, session
 from flask_login import AnonymousUserMixin, login_user, logout_user
 from peewee import JOIN
 
+from db import Prepared
 from models import Applicant, Staff, UserSession
 from ratelimit import now
 from web.security import client_ip
@@ -183,13 +184,22 @@ def start(kind: str, record: Any) -> SignedInUser:
     return user
 
 
-def _row_with_person(token: str) -> tuple[UserSession | None, Any]:
-    """Return the session row of ``token`` and its applicant or staff member, read in one query."""
+def _session_query(digest: str):
+    """The session row of a token hash with its applicant or staff member (left-joined by the row's kind)."""
     query = UserSession.select(UserSession, *KINDS_MODELS)
     for kind, spec in KINDS.items():
         query = query.join_from(UserSession, spec.model, JOIN.LEFT_OUTER, attr=f"_{kind}",
                                 on=(spec.model.id == UserSession.user_id) & (UserSession.kind == kind))
-    row = query.where(UserSession.token_hash == token_hash(token)).first()
+    return query.where(UserSession.token_hash == digest).limit(1)
+
+
+SESSION_WITH_PERSON = Prepared(_session_query, digest="\x00session-digest\x00")
+
+
+def _row_with_person(token: str) -> tuple[UserSession | None, Any]:
+    """Return the session row of ``token`` and its applicant or staff member, read in one query."""
+    rows = SESSION_WITH_PERSON.rows(digest=token_hash(token))
+    row = rows[0] if rows else None
     if row is None:
         return None, None
     record = getattr(row, f"_{row.kind}", None) if row.kind in KINDS else None

@@ -17,6 +17,11 @@ class TransitionRefused(Exception):
     """A status change the service's workflow does not allow."""
 
 
+# Called as hook(request, spec, to_status, actor_type=…, actor_id=…) inside every status change's transaction
+# (documents/ issues the documents a service declares for the status); a hook may refuse with TransitionRefused.
+AFTER_TRANSITION: list = []
+
+
 def moving_spec(spec, status_id: str):
     """Return the spec whose workflow moves a request made with ``spec``: the current one if it knows the status."""
     current = current_registry().services.get(spec.id) if spec is not None else None
@@ -110,5 +115,7 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
         request.save()
         record_event(request, from_status=previous, to_status=to_status, public_note=public_note,
                      internal_note=internal_note, actor_type=actor_type, actor_id=actor_id, system_note=system_note)
+        for hook in AFTER_TRANSITION:
+            hook(request, spec, to_status, actor_type=actor_type, actor_id=actor_id)
         if notify_applicant:
             notify(request, spec, to_status, public_note)

@@ -244,6 +244,10 @@ class Checker:
         if isinstance(self.doc.data, dict) and "workflow" in self.doc.data:
             check_workflow(self, spec)
         check_fees(self, spec)
+        if spec.issues:
+            from documents.checks import check_issues
+
+            check_issues(self, spec)
 
     def check_staff(self, spec: Service, top: dict[str, FieldSpec]) -> None:
         """Check staff columns, filters and search refer to suitable top-level fields."""

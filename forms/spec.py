@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from documents.spec import IssuedDocumentSpec
 from forms import dates
 
 SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -790,6 +791,7 @@ class Service(Wizard):
     appointment: Appointment | None = None
     workflow: Workflow = Field(default_factory=default_workflow)
     staff: Staff = Staff()
+    issues: list[IssuedDocumentSpec] = []  # documents/ (issued, signed, verifiable documents)
 
     def offered_at(self, office: str) -> bool:
         """Whether the service is offered at ``office``."""

@@ -138,6 +138,7 @@ UNDO_OPEN_FLAG = ("DROP INDEX service_request_is_open_submitted_at",
                   "ALTER TABLE service_request DROP COLUMN is_open",
                   "ALTER TABLE service_request DROP COLUMN closed_at")
 UNDO_SYSTEM_NOTE = ("ALTER TABLE request_event DROP COLUMN system_note",)
+UNDO_ISSUED_DOCUMENTS = ("DROP TABLE issued_document",)
 UNDO_PAYMENTS = ("ALTER TABLE office DROP COLUMN currency", "ALTER TABLE office DROP COLUMN payment_methods",
                  "ALTER TABLE office DROP COLUMN bank_details",
                  *(f"DROP TABLE {table}" for table in ("number_sequence", "provider_event", "refund", "payment",
@@ -153,7 +154,7 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
                 "DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete",
                 "DROP INDEX service_request_service_id_submitted_at", "DROP INDEX service_request_submitted_at",
                 "DROP INDEX request_answer_index_service_id_key_value_request_id",
-                *UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE, *UNDO_PAYMENTS,
+                *UNDO_OPEN_FLAG, *UNDO_SYSTEM_NOTE, *UNDO_PAYMENTS, *UNDO_ISSUED_DOCUMENTS,
                 "CREATE INDEX request_answer_index_service_id_key_value "
                 "ON request_answer_index (service_id, key, value)"):
             database.execute_sql(statement)
@@ -162,7 +163,8 @@ def test_a_version_1_database_is_upgraded_step_by_step(tmp_path):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert f"upgraded from schema version 1 to {migrations.LATEST}" in result.output, result.output
     with app.app_context():
-        assert migrations.current_version() == migrations.LATEST == 10
+        assert migrations.current_version() == migrations.LATEST == 12
+        assert database.table_exists("issued_document")
         assert "sensitive" in {column.name for column in database.get_columns("mail_message")}
         assert "service_request_submitted_at" in {index.name for index in database.get_indexes("service_request")}
         triggers = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
