@@ -16,16 +16,18 @@ from flask_babel import lazy_gettext as _l
 import audit
 from admin.base import StaffView, current_staff, deny
 from appointments.admin_views import allowed_offices, chosen_office
+from fees.compute import staff_waiver
 from i18n import current_language
 from models import ServiceRequest
 from payments import counter, refunds, transfer
 from payments.counter import PaymentRefused
-from payments.ledger import local_day, refresh_due
+from payments.ledger import assessment_of, local_day, refresh_due
 from payments.models import Payment, RequestFee, WaiverDecision
 from payments.provider import ProviderError
 from payments.receipts import credit_note_pdf, receipt_pdf
 from payments.reconcile import reconcile, rows, to_csv
 from payments.views import parse_amount
+from wizard.snapshots import spec_for_version
 
 
 def scoped_request(request_id: str) -> ServiceRequest:
@@ -113,11 +115,14 @@ class PaymentsView(StaffView):
         if not reason or not waiver_id:
             flash(_("Say why you confirm or refuse the exemption."), "error")
             return self._back(req)
+        fee = RequestFee.get_or_none(RequestFee.request == req)
+        found = assessment_of(fee)
+        spec = spec_for_version("service", req.service_id, req.version_key)
+        if found is None or staff_waiver(spec.fees if spec else None, found, waiver_id) is None:
+            deny(404, "unknown_waiver", object=f"waiver:{waiver_id}")
         WaiverDecision.create(request=req, waiver_id=waiver_id, confirmed=confirmed, reason=reason,
                               staff=current_staff())
-        fee = RequestFee.get_or_none(RequestFee.request == req)
-        if fee is not None:
-            refresh_due(fee)
+        refresh_due(fee)
         audit.record("payment.waiver_confirmed" if confirmed else "payment.waiver_refused", object_type="request",
                      object_id=req.id, office_id=req.office_id, tracking_code=req.tracking_code, waiver=waiver_id,
                      reason=reason)
