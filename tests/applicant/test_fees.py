@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from payments.models import RequestFee
-from tests.applicant.test_requests import PASSPORT_STEPS, applicant_client, submit  # noqa: F401
+from tests.applicant.test_requests import PASSPORT_STEPS, submit
 from tests.helpers import PDF_BYTES, jpeg_bytes, upload
 
 LOST_TWICE = {"request_type": "lost", "lost_count": "second", "express": "yes", "old_passport_number": "K12345678",
