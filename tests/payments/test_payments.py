@@ -269,3 +269,16 @@ def test_the_poll_command_recovers_a_payment_whose_webhook_never_came(app, clien
     assert result.exit_code == 0 and f"payment {payment.id} ({request.tracking_code}): confirmed" in result.output
     assert "1 payment(s) brought up to date" in result.output
     assert "0 payment(s)" in app.test_cli_runner().invoke(args=["payments", "poll", "--minutes", "0"]).output
+
+
+def test_ids_too_large_for_the_database_answer_404_not_500(app, client, clock, berlin) -> None:
+    from models import Office
+
+    with app.test_request_context("/"):
+        owner = make_applicant(locale="en")
+        request = _request(Office.get_by_id(berlin), {"request_type": "renewal", "birth_date": ADULT}, owner)
+        sign_in_as(client, "applicant", owner, clock)
+    assert client.get("/payments/99999999999999999999/receipt.pdf").status_code == 404
+    assert client.get("/refunds/99999999999999999999/credit-note.pdf").status_code == 404
+    back = client.get(f"/requests/{request.tracking_code}/pay/return?payment=99999999999999999999")
+    assert back.status_code == 303
