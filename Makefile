@@ -29,7 +29,8 @@ run: $(VENV)/.runtime translations
 	@echo "Mikhak: http://$(HOST):$(PORT)  (dev inbox: http://$(HOST):$(PORT)/dev/inbox, back office: http://$(HOST):$(PORT)/admin/)"
 	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Debian packages the tests need: Chromium (browser tests), Pango (WeasyPrint PDFs), poppler (reading PDFs back).
+# Debian packages the tests need: Chromium (browser tests), Pango (WeasyPrint PDFs), poppler (reading PDFs back),
+# Graphviz (workflow diagrams on the back office's services page).
 SYSTEM_STAMP := $(VENV)/.system
 
 $(SYSTEM_STAMP): | $(BIN)/python
@@ -37,6 +38,7 @@ $(SYSTEM_STAMP): | $(BIN)/python
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -21,6 +21,7 @@ import i18n
 import mail
 import storage
 from web import errors, form_helpers, security, templating
+from workflow import cli as workflow_cli
 
 csrf = CSRFProtect()
 
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     appointments.init_app(app)
+    workflow_cli.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
     return app
