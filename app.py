@@ -16,9 +16,11 @@ import auth
 import commands
 import config
 import db
+import documents
 import forms.registry
 import i18n
 import mail
+import payments
 import storage
 from web import errors, form_helpers, security, templating
 from workflow import cli as workflow_cli
@@ -37,8 +39,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.finalize(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
-    if app.config.get("PROXY_FIX"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     i18n.init_app(app)
@@ -53,9 +56,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     appointments.init_app(app)
+    documents.init_app(app)
+    payments.init_app(app)
     workflow_cli.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
+    documents.init_admin(app)
     return app
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 (the value production refuses)
 ROOT = Path(__file__).resolve().parent
+PREFIX = "MIKHAK_"
+# Variables with the app's prefix that are read outside ``defaults()`` (the instance folder; the tests' knobs).
+OTHER_VARIABLES = frozenset({"MIKHAK_INSTANCE", "MIKHAK_HYPOTHESIS_EXAMPLES"})
+log = logging.getLogger("mikhak.config")
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -38,6 +44,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_EHLO_HOSTNAME": "",  # name given in EHLO; default: the domain of MAIL_FROM (never a DNS look-up)
         "MAIL_SEND_INLINE": True,
         "PUBLIC_URL": "http://127.0.0.1:5000",
+        "PROXY_FIX": 0,  # number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none)
         "RATELIMIT_STORAGE_URI": "",
         "DRAFT_TTL_DAYS": 30,
         "SESSION_IDLE_MINUTES": 30,
@@ -49,6 +56,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "SIGNING_KEY_DIR": str(instance / "signing"),  # offices' keys and certificates (documents/keys.py)
+        "SIGNING_KEY_PASSPHRASE": "",
+        "VERIFY_RATE_LIMIT": 30,  # verifications per address in VERIFY_RATE_WINDOW seconds (page, API, upload)
+        "VERIFY_RATE_WINDOW": 600,
         "DEMO_STAFF_EMAIL": "admin@mikhak.example",
         "DEMO_STAFF_PASSWORD": "mikhak-demo-admin",
     }
@@ -66,8 +77,35 @@ def _coerce(raw: str, default: Any) -> Any:
 
 
 def from_environment(values: dict[str, Any], environ: os._Environ | dict = os.environ) -> dict[str, Any]:
-    """Override ``values`` with environment variables of the same name."""
-    return {key: _coerce(environ[key], value) if key in environ else value for key, value in values.items()}
+    """Override ``values`` with environment variables of the same name; warn about unknown look-alikes."""
+    for warning in unknown_variables(values, environ):
+        log.warning(warning)
+    result = dict(values)
+    for key, value in values.items():
+        if key in environ:
+            try:
+                result[key] = _coerce(environ[key], value)
+            except ValueError:
+                raise RuntimeError(f"environment variable {key}={environ[key]!r} must be a whole number") from None
+    return result
+
+
+def unknown_variables(values: dict[str, Any], environ: os._Environ | dict) -> list[str]:
+    """Return a warning for each variable that looks meant for Mikhak but is not a setting.
+
+    That is any ``MIKHAK_`` variable not known, and any variable spelt almost like a setting
+    (``MAIL_SERVR``, ``PROXYFIX``): the operator meant something the app would otherwise ignore.
+    """
+    known = set(values) | OTHER_VARIABLES
+    warnings = []
+    for name in sorted(environ):
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+        if name.startswith(PREFIX) or close:
+            hint = f"; did you mean {close[0]}?" if close else ""
+            warnings.append(f"environment variable {name} is not a Mikhak setting and is ignored{hint}")
+    return warnings
 
 
 def check_production(config: dict[str, Any]) -> None:

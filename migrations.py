@@ -7,7 +7,7 @@ from collections.abc import Callable
 from playhouse.migrate import SchemaMigrator, migrate
 
 from db import database, is_sqlite
-from models import ALL_MODELS, Document, MailMessage, RequestEvent, SchemaVersion, ServiceRequest, Staff
+from models import ALL_MODELS, Document, IssuedDocument, MailMessage, RequestEvent, SchemaVersion, ServiceRequest, Staff
 
 SQLITE_AUDIT_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -112,9 +112,31 @@ def _workflow_two(migrator: SchemaMigrator) -> None:
     ServiceRequest.update(status_since=ServiceRequest.updated_at).execute()
 
 
+OFFICE_PAYMENT_COLUMNS = (
+    "ALTER TABLE office ADD COLUMN currency VARCHAR(3) NOT NULL DEFAULT 'EUR'",
+    "ALTER TABLE office ADD COLUMN payment_methods TEXT NOT NULL DEFAULT '[\"bank_transfer\", \"counter\"]'",
+    "ALTER TABLE office ADD COLUMN bank_details TEXT NOT NULL DEFAULT ''",
+)
+
+
+def _payments(migrator: SchemaMigrator) -> None:
+    """10: fees and payments: each office's currency, payment methods and bank details; the payments tables."""
+    from payments.models import PAYMENT_MODELS
+
+    for statement in OFFICE_PAYMENT_COLUMNS:  # with SQL defaults: SQLite adds them without rebuilding the table
+        database.execute_sql(statement)
+    database.create_tables(PAYMENT_MODELS)
+
+
+def _issued_documents(migrator: SchemaMigrator) -> None:
+    """12: `issued_document`: signed documents issued for requests, their verification codes and revocations."""
+    database.create_tables([IssuedDocument])
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,
                                                             4: _list_indexes, 5: _answer_statistics, 6: _open_flag,
-                                                            7: _system_notes, 9: _workflow_two}
+                                                            7: _system_notes, 9: _workflow_two, 10: _payments,
+                                                            12: _issued_documents}
 # Steps that add more than tables (triggers, statistics) also run on a fresh database, after the tables.
 ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only, _answer_statistics)
 LATEST = max(MIGRATIONS, default=1)

@@ -59,6 +59,9 @@ class Office(BaseModel):
     slot_capacity = pw.IntegerField(default=2)
     opening_hours = JSONField(default=dict)
     active = pw.BooleanField(default=True)
+    currency = pw.CharField(max_length=3, default="EUR")  # ISO 4217: fees are charged in it
+    payment_methods = JSONField(default=lambda: ["counter", "bank_transfer"])  # payments.models.OFFICE_METHODS
+    bank_details = pw.TextField(default="")  # where applicants send a bank transfer (account holder, IBAN, …)
 
     def name(self, locale: str) -> str:
         """Return the office name in the given language."""
@@ -410,8 +413,42 @@ class ClosedDay(BaseModel):
     name_en = pw.CharField(max_length=200, default="")
 
 
+class IssuedDocument(BaseModel):
+    """A signed document issued for a request (documents/): its verification code, PDF and revocation."""
+
+    code = pw.CharField(max_length=16, unique=True)  # the verification code, normalized (documents.codes)
+    request = pw.ForeignKeyField(ServiceRequest, backref="issued_documents", on_delete="RESTRICT")
+    office = pw.ForeignKeyField(Office, backref="issued_documents", on_delete="RESTRICT")
+    service_id = pw.CharField(max_length=64)
+    document_type = pw.CharField(max_length=64)
+    title_fa = pw.CharField(max_length=200)
+    title_en = pw.CharField(max_length=200)
+    holder_name_fa = pw.CharField(max_length=200)
+    holder_name_en = pw.CharField(max_length=200)
+    signer = pw.ForeignKeyField(Staff, null=True, backref="signed_documents", on_delete="SET NULL")
+    signer_name = pw.CharField(max_length=200, default="")
+    issued_at = pw.DateTimeField(default=utcnow)
+    expires_at = pw.DateTimeField(null=True)
+    pdf = pw.BlobField()
+    sha256 = pw.CharField(max_length=64, index=True)
+    key_fingerprint = pw.CharField(max_length=64)
+    revoked_at = pw.DateTimeField(null=True)
+    revoked_by = pw.ForeignKeyField(Staff, null=True, backref="revoked_documents", on_delete="SET NULL")
+    revocation_reason = pw.CharField(max_length=20, default="")
+    revocation_note = pw.TextField(default="")
+    superseded_by = pw.ForeignKeyField("self", null=True, backref="supersedes", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("request", "issued_at"), False),)
+
+
 ALL_MODELS = [
     SchemaVersion, Office, Applicant, ProfileRevision, Staff, UserSession, OtpChallenge, RateEvent,
     SchemaSnapshot, Draft, ServiceRequest, RequestAnswerIndex, RequestEvent, Document, StoredBlob,
     MailMessage, AuditLog, Slot, Appointment, RescheduleRequest, ClosedDay,
+    IssuedDocument,
 ]
+
+from payments.models import PAYMENT_MODELS  # noqa: E402  (payments/models.py builds on the models above)
+
+ALL_MODELS += PAYMENT_MODELS

@@ -69,6 +69,9 @@ def init_app(app: Flask) -> None:
         from appointments.admin_views import register_admin_views
 
         register_admin_views(admin)
+        from payments.admin_views import register_admin_views as register_payment_views
+
+        register_payment_views(admin)
         admin.add_view(ServicesView(name=_l("Services"), endpoint="admin_services", url="services",
                                     category=ADMINISTRATION))
         admin.add_view(OfficeView(Office, name=_l("Offices"), endpoint="admin_offices", url="offices",

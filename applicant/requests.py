@@ -13,9 +13,11 @@ from applicant import current_applicant
 from applicant.services import eligible_offices
 from auth.decorators import activated_required
 from casework.submission import submit_request
+from fees.display import preview
 from forms.registry import current_registry
 from i18n import current_language
-from models import Document, Office
+from models import Document, Office, utcnow
+from payments.ledger import local_day
 from storage import UploadRejected as StorageRejected
 from storage import accept_upload, discard
 from wizard.drafts import find_draft, start_draft, upgrade_draft
@@ -66,6 +68,12 @@ class RequestFlow(WizardFlow):
     def heading(self, state: WizardState, **params) -> str:
         """Return the service's title."""
         return state.spec.title.get(current_language())
+
+    def review_extra(self, state: WizardState, **params) -> dict:
+        """The fee these answers will be charged, itemized, by today's schedule at the chosen office."""
+        office = state.draft.office
+        day = local_day(utcnow(), office)
+        return {"fee": preview(state.spec, state.effective_answers(), state.profile, office, current_language(), day)}
 
     def store_file(self, state: WizardState):
         """Store an upload of this draft after checking it by content, size and quota."""

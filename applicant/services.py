@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, render_template, request
 
+from fees.display import schedule_rows, starting_fees
 from forms.registry import current_registry
+from i18n import current_language
 from models import Office
 from persian import normalize_text
 
@@ -42,4 +46,9 @@ def service_page(service_id: str):
     spec = current_registry().services.get(service_id)
     if spec is None or not spec.enabled:
         abort(404)
-    return render_template("applicant/service.html", spec=spec, offices=eligible_offices(spec))
+    offices = eligible_offices(spec)
+    currencies = [office.currency for office in offices]
+    language, today = current_language(), dt.date.today()
+    return render_template("applicant/service.html", spec=spec, offices=offices,
+                           fee_from=starting_fees(spec, currencies, language, today),
+                           fee_table=schedule_rows(spec, currencies, language, today))

@@ -22,7 +22,7 @@ from wtforms import validators
 
 import tracking
 from admin.base import ADMIN_ONLY, StaffModelView, StaffView, current_staff, deny, register_office_scope
-from appointments import booking, calendar, changes, notice, workflow
+from appointments import booking, calendar, changes, notice, slot_picker, workflow
 from appointments import office as at_office
 from appointments.booking import BookingError
 from appointments.pdf import notice_pdf
@@ -103,18 +103,11 @@ def _day_label(office: Office, day: dt.date) -> dict[str, str]:
     return notice.when(noon, noon, office, current_language())
 
 
-def _slot_days(office: Office, days: int) -> list[tuple[str, list[dict]]]:
-    """Free slots for staff to choose from, grouped by local day."""
-    language = current_language()
-    grouped: dict[dt.date, list[dict]] = {}
-    labels: dict[dt.date, str] = {}
-    for slot in calendar.free_slots(office, None, days):
-        moment = notice.when(slot.starts_at, slot.ends_at, office, language)
-        day = slot.local_start.date()
-        labels.setdefault(day, moment["date"])
-        grouped.setdefault(day, []).append({"value": slot.starts_at.strftime(SLOT_FORMAT), "time": moment["start"],
-                                            "free": slot.free})
-    return [(labels[day], entries) for day, entries in grouped.items()]
+def _slot_picker(office: Office, selected: str) -> dict:
+    """Free slots for staff as a day strip and the chosen day's times (?day=, else the day of ``selected``)."""
+    days = slot_picker.group_by_day(calendar.free_slots(office, None, ISSUE_DAYS), office, current_language())
+    day = slot_picker.pick_day(days, request.args.get("day"), selected) or (days[0] if days else None)
+    return {"days": days, "day": day, "selected": selected}
 
 
 class AppointmentDayView(StaffView):
@@ -241,14 +234,15 @@ class AppointmentDayView(StaffView):
                 flash(message, "success")
                 return self._back(office, calendar.to_local(appointment.starts_at, office).date())
         proposal = calendar.next_free_slot(office)
+        proposal_value = slot_picker.slot_value(proposal) if proposal else ""
         return self.render(
             "admin/appointments/issue.html", req=req, spec=spec, office=office, current=current,
             current_when=notice.when(current.starts_at, current.ends_at, office, current_language())
             if current else None,
-            proposal=proposal, proposal_value=proposal.starts_at.strftime(SLOT_FORMAT) if proposal else "",
+            proposal=proposal, proposal_value=proposal_value,
             proposal_when=notice.when(proposal.starts_at, proposal.ends_at, office, current_language())
             if proposal else None,
-            days=_slot_days(office, ISSUE_DAYS), code=tracking.format_code(req.tracking_code),
+            picker=_slot_picker(office, proposal_value), code=tracking.format_code(req.tracking_code),
             status=spec.workflow.status(req.status).label.get(current_language()))
 
 
@@ -293,12 +287,12 @@ class RescheduleRequestsView(StaffView):
                       else _("The request was refused and the applicant informed."), "success")
                 return redirect(url_for(".index"), 303)
         language = current_language()
+        preferred = change.preferred_start.strftime(SLOT_FORMAT) if change.preferred_start else ""
         return self.render(
             "admin/appointments/answer.html", change=change, office=office,
             code=tracking.format_code(change.request.tracking_code),
             when=notice.when(change.appointment.starts_at, change.appointment.ends_at, office, language),
-            preferred_value=change.preferred_start.strftime(SLOT_FORMAT) if change.preferred_start else "",
-            days=_slot_days(office, ISSUE_DAYS))
+            preferred_value=preferred, picker=_slot_picker(office, preferred))
 
 
 class ClosedDayView(StaffModelView):

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
-import yaml
 
 from db import database
 from forms.errors import SchemaError, SchemaErrors
@@ -122,40 +121,10 @@ def parse_holidays(doc: Document, office_codes: set[str] | None = None) -> list[
     return found
 
 
-def _impossible_dates(path: Path) -> list[SchemaError]:
-    """Locate YAML dates that do not exist (2027-13-01), which the safe constructor refuses with ValueError."""
-    errors: list[SchemaError] = []
-    constructor = yaml.constructor.SafeConstructor()
-
-    def walk(node: yaml.Node) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                walk(key)
-                walk(value)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                walk(item)
-        elif node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                constructor.construct_yaml_timestamp(node)
-            except ValueError as exc:
-                errors.append(SchemaError(str(path), node.start_mark.line + 1, node.start_mark.column + 1,
-                                          f"{node.value!r} is not a date that exists ({exc})"))
-
-    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    if root is not None:
-        walk(root)
-    return errors
-
-
 def load_holidays(path: Path | str, office_codes: set[str] | None = None) -> list[Holiday]:
     """Read and check a holidays YAML file; raise SchemaErrors with file:line:col messages."""
     path = Path(path)
-    try:
-        doc = read_document(path, str(path))
-    except ValueError as exc:
-        raise SchemaErrors(_impossible_dates(path) or [SchemaError(str(path), 1, 1, str(exc))]) from None
-    return parse_holidays(doc, office_codes)
+    return parse_holidays(read_document(path, str(path)), office_codes)  # impossible dates located by the loader
 
 
 def store_holidays(holidays: list[Holiday]) -> tuple[int, int]:

@@ -65,7 +65,11 @@ def find_for_check_in(office: Office, code: str) -> Appointment:
     request = ServiceRequest.get_or_none((ServiceRequest.tracking_code == canonical)
                                          & (ServiceRequest.office == office.id))
     if request is None:
-        raise CheckInError(_("No request of this office has this tracking code."))
+        elsewhere = ServiceRequest.select().where(ServiceRequest.tracking_code == canonical).exists()
+        audit.record("appointment.check_in_refused", object_type="request", object_id=canonical,
+                     office_id=office.id, reason="other_office" if elsewhere else "not_found")
+        raise CheckInError(_("This tracking code was not found here: no request of this office has it. "
+                             "Check the code and type it again."))
     appointment = Appointment.get_or_none(Appointment.active_request == request.id)
     if appointment is None:
         raise CheckInError(_("This request has no appointment to check in."))

@@ -6,7 +6,6 @@ Every route loads the request by tracking code *and* the signed-in applicant: an
 from __future__ import annotations
 
 import datetime as dt
-from itertools import groupby
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +13,7 @@ from flask_login import current_user
 
 import audit
 import tracking
-from appointments import booking, calendar, changes, notice
+from appointments import booking, calendar, changes, notice, slot_picker
 from appointments.booking import BookingError
 from appointments.ics import notice_ics
 from appointments.pdf import notice_pdf
@@ -23,7 +22,7 @@ from i18n import current_language
 from models import Appointment, ServiceRequest
 
 bp = Blueprint("appointments", __name__)
-SLOT_FORMAT = "%Y-%m-%dT%H:%M"
+SLOT_FORMAT = slot_picker.SLOT_FORMAT
 NOTE_MAX = 1000
 
 
@@ -62,22 +61,22 @@ def parse_slot(value: str | None) -> dt.datetime | None:
         return None
 
 
-def slot_choices(req: ServiceRequest, spec, exclude: dt.datetime | None = None) -> list[tuple[str, list[dict]]]:
-    """Return the free slots the applicant may choose (but ``exclude``), grouped by local day: [(day label, [slot])]."""
+def slot_choices(req: ServiceRequest, spec, exclude: dt.datetime | None = None) -> list[dict]:
+    """Return the free slots the applicant may choose (but ``exclude``), grouped by the office's local day."""
     office = req.office
     _start, latest = booking.applicant_window(spec)
     window = spec.appointment.window_days + 1
     free = [slot for slot in calendar.free_slots(office, None, window)
             if slot.starts_at <= latest and slot.starts_at != exclude]
-    language = current_language()
-    days = []
-    for _day, group in groupby(free, key=lambda slot: slot.local_start.date()):
-        slots = list(group)
-        label = notice.when(slots[0].starts_at, slots[0].ends_at, office, language)
-        entries = [{"value": slot.starts_at.strftime(SLOT_FORMAT), "free": slot.free,
-                    "time": notice.when(slot.starts_at, slot.ends_at, office, language)["start"]} for slot in slots]
-        days.append((label["date"] + (f" ({label['gregorian']})" if label["gregorian"] else ""), entries))
-    return days
+    return slot_picker.group_by_day(free, office, current_language())
+
+
+def picker_context(days: list[dict]) -> dict:
+    """Template context of the day-then-time choice: the days, the one asked for (?day=), its neighbours."""
+    day = slot_picker.pick_day(days, request.args.get("day"))
+    previous_day, next_day = slot_picker.neighbours(days, day)
+    return {"days": days, "day": day, "previous_day": previous_day, "next_day": next_day,
+            "earliest_day": days[0] if days else None}
 
 
 @bp.get("/requests/<tracking_code>/appointment")
@@ -111,7 +110,8 @@ def choose(tracking_code: str):
             else:
                 flash(_("Your appointment is booked. The notice has been sent to your e-mail."), "success")
                 return redirect(url_for("appointments.page", tracking_code=req.tracking_code), 303)
-    return render_template("appointments/choose.html", req=req, spec=spec, days=slot_choices(req, spec),
+    return render_template("appointments/choose.html", req=req, spec=spec,
+                           **picker_context(slot_choices(req, spec)),
                            action=url_for("appointments.choose", tracking_code=req.tracking_code), rescheduling=False)
 
 
@@ -165,7 +165,7 @@ def reschedule(tracking_code: str):
                       _("Your request to change the appointment was sent to the office."), "success")
                 return back
     return render_template("appointments/choose.html", req=req, spec=spec,
-                           days=slot_choices(req, spec, exclude=appointment.starts_at),
+                           **picker_context(slot_choices(req, spec, exclude=appointment.starts_at)),
                            action=url_for("appointments.reschedule", tracking_code=req.tracking_code),
                            rescheduling=True, optional=spec.appointment.mode != "applicant",
                            appointment_notice=notice.notice_context(req, spec))

@@ -169,6 +169,7 @@ class Checked:
     """The outcome of checking a code.
 
     ``status`` is one of: ok, wrong, exhausted (this entry was the 5th wrong one: the code is void),
+    spent (the code was voided earlier by 5 wrong entries),
     voided (by a newer code, 5 wrong entries or the national code bound to another email meanwhile),
     used, expired, locked (20 failures in 24 h), throttled (growing delay), missing.
     """
@@ -177,6 +178,11 @@ class Checked:
     applicant: Applicant | None = None
     tries_left: int = 0
     wait_seconds: int = 0
+
+
+def expiry(challenge: OtpChallenge) -> dt.datetime:
+    """Return when the code stops working: ``expires_at``, but never later than 10 minutes after it was issued."""
+    return min(challenge.expires_at, challenge.created_at + CODE_LIFETIME)
 
 
 def _fail(challenge: OtpChallenge, reason: str, **details) -> None:
@@ -198,18 +204,19 @@ def verify(attempt_id: str, code: str, *, locale: str) -> Checked:
         if wait:
             _fail(challenge, "locked", wait_seconds=wait)
             return Checked("locked", wait_seconds=wait)
+        if challenge.used_at is not None:
+            _fail(challenge, "used")
+            return Checked("used")
+        if challenge.voided_at is not None:  # said before any delay: a void code can only be replaced
+            spent = challenge.wrong_entries >= WRONG_ENTRIES_PER_CODE
+            _fail(challenge, "spent" if spent else "voided")
+            return Checked("spent" if spent else "voided")
         wait = delay_wait(national_code)
         if wait:
             _fail(challenge, "throttled", wait_seconds=wait)
             return Checked("throttled", wait_seconds=wait)
-        if challenge.used_at is not None:
-            _fail(challenge, "used")
-            return Checked("used")
-        if challenge.voided_at is not None:
-            _fail(challenge, "voided")
-            return Checked("voided")
         moment = now()
-        if moment >= challenge.expires_at:
+        if moment >= expiry(challenge):
             _fail(challenge, "expired")
             return Checked("expired")
         given = code_hmac(attempt_id, national_code, challenge.email, code)

@@ -16,7 +16,9 @@ from typing import Any
 
 from flask import current_app, request, session
 from flask_login import AnonymousUserMixin, login_user, logout_user
+from peewee import JOIN
 
+from db import Prepared
 from models import Applicant, Staff, UserSession
 from ratelimit import now
 from web.security import client_ip
@@ -140,6 +142,7 @@ class Kind:
 
 
 KINDS = {"applicant": Kind(Applicant, ApplicantUser), "staff": Kind(Staff, StaffUser)}
+KINDS_MODELS = [spec.model for spec in KINDS.values()]
 
 
 def _limits() -> tuple[dt.timedelta, dt.timedelta]:
@@ -181,9 +184,31 @@ def start(kind: str, record: Any) -> SignedInUser:
     return user
 
 
+def _session_query(digest: str):
+    """The session row of a token hash with its applicant or staff member (left-joined by the row's kind)."""
+    query = UserSession.select(UserSession, *KINDS_MODELS)
+    for kind, spec in KINDS.items():
+        query = query.join_from(UserSession, spec.model, JOIN.LEFT_OUTER, attr=f"_{kind}",
+                                on=(spec.model.id == UserSession.user_id) & (UserSession.kind == kind))
+    return query.where(UserSession.token_hash == digest).limit(1)
+
+
+SESSION_WITH_PERSON = Prepared(_session_query, digest="\x00session-digest\x00")
+
+
+def _row_with_person(token: str) -> tuple[UserSession | None, Any]:
+    """Return the session row of ``token`` and its applicant or staff member, read in one query."""
+    rows = SESSION_WITH_PERSON.rows(digest=token_hash(token))
+    row = rows[0] if rows else None
+    if row is None:
+        return None, None
+    record = getattr(row, f"_{row.kind}", None) if row.kind in KINDS else None
+    return row, (record if record is not None and record.id is not None else None)
+
+
 def load(token: str) -> SignedInUser | None:
     """Flask-Login's user loader: the live session row of ``token`` and its person, or None."""
-    row = UserSession.get_or_none(UserSession.token_hash == token_hash(token))
+    row, record = _row_with_person(token)
     if row is None or row.revoked_at is not None:
         return None
     moment = now()
@@ -192,7 +217,6 @@ def load(token: str) -> SignedInUser | None:
         UserSession.update(revoked_at=moment).where(UserSession.id == row.id).execute()
         return None
     spec = KINDS.get(row.kind)
-    record = spec.model.get_or_none(spec.model.id == row.user_id) if spec else None
     if record is None or not spec.usable(record):
         return None
     if moment - row.last_seen_at >= TOUCH_EVERY:

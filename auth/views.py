@@ -14,6 +14,7 @@ from auth import otp, sessions
 from auth.decorators import applicant_home_url, applicant_required, registration_url
 from auth.forms import ActionForm, CodeForm, SignInForm
 from i18n import current_language, localized_digits
+from mail.health import mail_down
 from models import Applicant, OtpChallenge
 from web.main import safe_next
 from web.security import client_ip
@@ -70,6 +71,8 @@ def sign_in():
             form.national_code.data, form.email.data = challenge.national_code, challenge.email
             form.next.data = (session.get(ATTEMPT) or {}).get("next", "")
     elif form.validate_on_submit():
+        if mail_down():
+            return _mail_down_page(form)
         sent = otp.issue(form.national_code.data, form.email.data, locale=current_language(), ip=client_ip())
         if sent.attempt_id:
             session[ATTEMPT] = {"attempt": sent.attempt_id, "next": safe_next(form.next.data, "")}
@@ -79,12 +82,26 @@ def sign_in():
     return render_template("auth/sign_in.html", form=form, problems=problems), status
 
 
+MAIL_RETRY_AFTER = 60
+
+
+def _mail_down_page(form: SignInForm):
+    """Say at once that no code can be e-mailed now (the same for every national code); nothing is counted."""
+    audit.record("otp.refused", object_type="national_code", object_id=form.national_code.data or "",
+                 reason="mail_unavailable")
+    problem = _("We cannot send emails at the moment, so no code was sent. Please try again in a few minutes; "
+                "nothing you entered counts against you.")
+    response = render_template("auth/sign_in.html", form=form, problems=[problem])
+    return response, 503, {"Retry-After": str(MAIL_RETRY_AFTER)}
+
+
 def _render_code(challenge: OtpChallenge, form: CodeForm, problems: list[str], status: int = 200):
     """Render the code page with the resend button's state."""
     wait = otp.send_wait(challenge.national_code, client_ip())
     return render_template(
         "auth/code.html", form=form, action_form=ActionForm(), email=challenge.email, problems=problems,
         resend_wait=describe_wait(wait) if wait else "", minutes=int(otp.CODE_LIFETIME.total_seconds() // 60),
+        mail_down=mail_down(),
     ), status
 
 
@@ -116,9 +133,12 @@ def code():
         "wrong": ngettext("The code is not right. You can try %(count)s more time.",
                           "The code is not right. You can try %(count)s more times.",
                           checked.tries_left, count=localized_digits(checked.tries_left)),
-        "exhausted": _("The code is not right. After 5 wrong entries this code can no longer be used; "
-                       "ask for a new code."),
-        "voided": _("This code can no longer be used. Ask for a new code."),
+        "exhausted": _("The code is not right. This code is now void: it was entered wrongly 5 times, so even "
+                       "the right code will not work. To get a new code, press “Send a new code” below."),
+        "spent": _("This code is now void: it was entered wrongly 5 times, so even the right code will not "
+                   "work. To get a new code, press “Send a new code” below."),
+        "voided": _("This code can no longer be used: a newer code was sent. Use the code in the newest email, "
+                    "or press “Send a new code” below."),
         "used": _("This code has already been used. Ask for a new code."),
         "expired": _("This code has expired: codes are valid for %(minutes)s minutes. Ask for a new code.",
                      minutes=localized_digits(int(otp.CODE_LIFETIME.total_seconds() // 60))),
@@ -139,6 +159,8 @@ def resend():
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("auth.code"), 303)
+    if mail_down():
+        return _render_code(challenge, CodeForm(formdata=None), [], 503)
     sent = otp.issue(challenge.national_code, challenge.email, locale=current_language(), ip=client_ip())
     if not sent.attempt_id:
         return _render_code(challenge, CodeForm(formdata=None), [_send_refused(sent)], 429)

@@ -9,6 +9,7 @@ from casework.workflow import moving_spec, record_event, transition
 from db import database
 from forms import converter
 from models import Applicant, Document, ServiceRequest
+from payments.ledger import assess_request
 from storage import UploadRejected as StorageRejected
 from storage import accept_upload, discard
 from wizard.engine import UploadRejected
@@ -75,6 +76,7 @@ def resubmit(request: ServiceRequest, spec, form, applicant: Applicant) -> Uploa
             transition(request, flow, _resume_status(flow, request.status), actor_type="applicant",
                        actor_id=applicant.id, amend_fields=[])
             reindex(request, spec)
+            assess_request(request, spec)
     except UploadRejected as problem:
         return problem
     for document in Document.select().where(Document.id.in_(replaced or [0]) & (Document.request == request)):

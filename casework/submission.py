@@ -8,6 +8,7 @@ from casework.workflow import is_open_status, record_event
 from db import database
 from mail import queue_email
 from models import Applicant, Document, Draft, Office, ServiceRequest, utcnow
+from payments.ledger import assess_request
 from ratelimit import now as clock_now
 from wizard.snapshots import ensure_snapshot
 from workflow.targets import due_at
@@ -31,6 +32,7 @@ def submit_request(applicant: Applicant, office: Office, spec, draft: Draft, ans
          .where((Document.applicant == applicant) & (Document.id.in_(document_ids or [0]))).execute())
         record_event(request, to_status=request.status, actor_type="applicant", actor_id=applicant.id)
         reindex(request, spec)
+        assess_request(request, spec)
         queue_email(applicant.email, "request_submitted", applicant.locale or "fa", name=applicant.display_name(),
                     tracking_code=request.tracking_code, service_title=spec.title.model_dump(),
                     office_name={"fa": office.name_fa, "en": office.name_en})

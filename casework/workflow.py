@@ -9,12 +9,18 @@ from forms.registry import current_registry
 from forms.spec import Status, Text
 from mail import queue_email
 from models import RequestEvent, ServiceRequest, utcnow
+from payments.guard import payment_required
 from ratelimit import now
 from wizard.snapshots import spec_for_version
 
 
 class TransitionRefused(Exception):
     """A status change the service's workflow does not allow."""
+
+
+# Called as hook(request, spec, to_status, actor_type=…, actor_id=…) inside every status change's transaction
+# (documents/ issues the documents a service declares for the status); a hook may refuse with TransitionRefused.
+AFTER_TRANSITION: list = []
 
 
 def moving_spec(spec, status_id: str):
@@ -96,6 +102,9 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
         allowed = ["withdrawn"] if spec.workflow.can_withdraw(request.status) else []
     if to_status not in allowed:
         raise TransitionRefused(_("This request cannot move from its current status to the one asked for."))
+    unpaid = payment_required(request, spec, to_status)
+    if unpaid:
+        raise TransitionRefused(unpaid)
     with database.atomic():
         previous = request.status
         request.status = to_status
@@ -109,5 +118,7 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
         request.save()
         record_event(request, from_status=previous, to_status=to_status, public_note=public_note,
                      internal_note=internal_note, actor_type=actor_type, actor_id=actor_id, system_note=system_note)
+        for hook in AFTER_TRANSITION:
+            hook(request, spec, to_status, actor_type=actor_type, actor_id=actor_id)
         if notify_applicant:
             notify(request, spec, to_status, public_note)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
+from fees.checks import check_fees
 from forms.dates import is_date_ref
 from forms.errors import SchemaError
 from forms.loader import Document, Path_
@@ -243,6 +244,11 @@ class Checker:
         custom = isinstance(self.doc.data, dict) and "workflow" in self.doc.data
         if custom:
             check_workflow(self, spec)
+        check_fees(self, spec)
+        if spec.issues:
+            from documents.checks import check_issues
+
+            check_issues(self, spec)
         from workflow import checks as workflow_checks
 
         workflow_checks.check(self, spec, custom)

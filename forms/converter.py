@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 
-from forms import conditions
+from forms import browser, conditions
 from forms.errors import gc_paused
 from forms.fields import display_value, field_type
 from forms.spec import FieldSpec, Step, Wizard
@@ -66,6 +66,25 @@ class StepFormMixin:
         item = {key: value for key, value in item.items() if value is not None}
         shown = conditions.item_fields(group, item, self.context_answers(), self.profile, self.today)
         return {inner.id for inner in group.fields} - {inner.id for inner in shown}
+
+    def browser_conditions(self) -> dict[str, str]:
+        """Input name → show_if as the browser evaluates it (forms/browser.py), group items' fields included."""
+        today = self.today or dt.date.today()
+        context = self.context_answers()
+        names = browser.page_names(self.field_specs)
+        found = {}
+        for spec in self.field_specs:
+            if spec.show_if is not None:
+                found[spec.id] = browser.dumps(browser.encode(spec.show_if, names, context, self.profile, today))
+            if spec.type != "group" or spec.id not in self._fields:
+                continue
+            for entry in self._fields[spec.id].entries:
+                inner_names = {**names, **browser.page_names(spec.fields, f"{entry.name}-")}
+                for inner in spec.fields:
+                    if inner.show_if is not None:
+                        found[f"{entry.name}-{inner.id}"] = browser.dumps(
+                            browser.encode(inner.show_if, inner_names, context, self.profile, today))
+        return found
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         """Validate the fields that are shown; hidden fields are skipped and keep no errors."""

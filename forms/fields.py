@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -45,6 +46,8 @@ class FieldType:
 
     name: ClassVar[str] = ""
     field_class: ClassVar[type] = StringField
+    ordered: ClassVar[bool] = False  # gt/gte/lt/lte can hold (numbers, dates)
+    browser_number: ClassVar[bool] = False  # the browser compares its submitted values as numbers
 
     def unbound(self, spec: Any) -> Any:
         """The unbound WTForms field for ``spec`` (label and help chosen in the reader's language)."""
@@ -114,6 +117,14 @@ class FieldType:
         """The answer as text for readers of ``locale``."""
         return "" if value is None else str(value)
 
+    def browser_value(self, spec: Any, operand: Any, today: dt.date) -> str | None:
+        """A condition operand as the string this field submits when its answer equals it (None: never)."""
+        return operand if isinstance(operand, str) else None
+
+    def submitted(self, spec: Any, value: Any) -> str | list[str]:
+        """What the browser reads from this field's inputs when they hold the stored answer ``value``."""
+        return str(value)
+
 
 class TextType(FieldType):
     """`text`: one line."""
@@ -144,6 +155,12 @@ class NumberType(FieldType):
 
     name = "number"
     field_class = NumberInputField
+    ordered = True
+    browser_number = True
+
+    def browser_value(self, spec: Any, operand: Any, today: dt.date) -> str | None:
+        """Numbers as digits; anything else never equals a number."""
+        return str(operand) if isinstance(operand, int | float) and not isinstance(operand, bool) else None
 
     def kwargs(self, spec: Any) -> dict[str, Any]:
         """Whole or decimal."""
@@ -220,6 +237,11 @@ class DateType(FieldType):
 
     name = "date"
     field_class = DatePartsField
+    ordered = True
+
+    def browser_value(self, spec: Any, operand: Any, today: dt.date) -> str | None:
+        """A date reference resolved on ``today``, as ISO (the browser reads the day/month/year boxes as ISO)."""
+        return dates.resolve(operand, today).isoformat() if dates.is_date_ref(operand) else None
 
     def filters(self, spec: Any) -> list:
         """Dates are parsed, not filtered."""
@@ -313,6 +335,10 @@ class MultichoiceType(ChoiceType):
         """List of values."""
         return list(value or [])
 
+    def submitted(self, spec: Any, value: Any) -> str | list[str]:
+        """The ticked values."""
+        return [str(item) for item in value or []]
+
     def display(self, spec: Any, value: Any, locale: str) -> str:
         """Labels joined."""
         separator = "، " if language_of(locale) == "fa" else ", "
@@ -370,6 +396,14 @@ class YesNoType(FieldType):
     def from_json(self, spec: Any, value: Any) -> Any:
         """'yes' or 'no'."""
         return None if value is None else ("yes" if value else "no")
+
+    def browser_value(self, spec: Any, operand: Any, today: dt.date) -> str | None:
+        """true → 'yes', false → 'no' (the radio buttons' values)."""
+        return ("yes" if operand else "no") if isinstance(operand, bool) else None
+
+    def submitted(self, spec: Any, value: Any) -> str | list[str]:
+        """'yes' or 'no'."""
+        return "yes" if value else "no"
 
     def display(self, spec: Any, value: Any, locale: str) -> str:
         """Yes or No in ``locale``."""
@@ -491,7 +525,8 @@ class GroupType(FieldType):
         return GroupField(FormField(inner), label=lazy(spec.label), description=lazy(spec.help) or "",
                           validators=[v.ItemCount(max(spec.min_items, int(spec.required)), spec.max_items,
                                                   group=True)],
-                          render_kw=self.render_kw(spec), min_items=spec.min_items, max_items=spec.max_items)
+                          render_kw=self.render_kw(spec), min_items=spec.min_items, max_items=spec.max_items,
+                          item_label=LocalText(spec.item_label) if spec.item_label else None)
 
     def to_json(self, spec: Any, data: Any) -> Any:
         """Non-empty items with their answers."""

@@ -25,6 +25,7 @@ MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 Path_ = tuple[str | int, ...]
 
 try:
@@ -190,6 +191,10 @@ class _Builder:
         except ConstructorError as exc:
             self.fail(node, f"unsupported YAML value: {exc.problem}")
             return None
+        except ValueError as exc:  # a date or number that does not exist: 1900-02-30, 2027-13-01
+            what = "a date that exists" if node.tag == TIMESTAMP_TAG else "a value that exists"
+            self.fail(node, f"{node.value!r} is not {what} ({exc})")
+            return None
         if isinstance(value, dt.datetime | dt.date):
             return value.isoformat()
         if isinstance(value, bytes):
@@ -276,8 +281,8 @@ def parse_document(text: str, doc: Document) -> Document:
         doc.data = _fast_load(text)
         if doc.data is not None:
             return doc
-    except (_Unusual, yaml.YAMLError, RecursionError):
-        pass
+    except (_Unusual, yaml.YAMLError, RecursionError, ValueError):
+        pass  # the slow path locates the problem
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,12 +192,25 @@ def init_app(app: Flask) -> None:
     try:
         registry = load_registry(Path(app.config["SCHEMA_DIR"]))
     except SchemaErrors as exc:
-        raise RuntimeError(f"the schema files have {len(exc.errors)} error(s):\n{exc}") from exc
+        message = f"the schema files have {len(exc.errors)} error(s):\n{exc}"
+        if click.get_current_context(silent=True) is None:
+            raise RuntimeError(message) from exc
+        if _running_schemas_check():  # it reports every error itself, on an app without services
+            app.extensions[EXTENSION] = Registry(Path(app.config["SCHEMA_DIR"]), None, {}, {})  # type: ignore[arg-type]
+            app.cli.add_command(schemas_cli)
+            return
+        raise SystemExit(f"Mikhak cannot start: {message}") from None  # the command line: errors, no traceback
     for warning in registry.warnings:
         app.logger.warning("%s", warning)
     compile_forms([registry.registration, *registry.services.values()])
     app.extensions[EXTENSION] = registry
     app.cli.add_command(schemas_cli)
+
+
+def _running_schemas_check() -> bool:
+    """Whether the command line being run is `flask … schemas check`."""
+    words = [word for word in sys.argv[1:] if not word.startswith("-")]
+    return any(words[i:i + 2] == ["schemas", "check"] for i in range(len(words)))
 
 
 def current_registry() -> Registry:

@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from documents.spec import IssuedDocumentSpec
 from forms import dates
 
 SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -847,6 +848,7 @@ class Service(Wizard):
     description: Text | None = None
     enabled: StrictBool = True
     fee: Fee | None = None
+    fees: FeeTable | None = None  # fees/spec.py: dated fee schedules (the computed, payable fee)
     processing_days: PositiveInt | None = None
     target: Target | None = None
     offices: Annotated[str | list[str], PlainValidator(_offices), PlainSerializer(lambda v: v)] = "all"
@@ -854,6 +856,7 @@ class Service(Wizard):
     appointment: Appointment | None = None
     workflow: Workflow = Field(default_factory=default_workflow)
     staff: Staff = Staff()
+    issues: list[IssuedDocumentSpec] = []  # documents/ (issued, signed, verifiable documents)
 
     def offered_at(self, office: str) -> bool:
         """Whether the service is offered at ``office``."""
@@ -864,3 +867,7 @@ WizardSpec = Registration | Service
 KINDS: MappingProxyType[str, type[Wizard]] = MappingProxyType({"registration": Registration, "service": Service})
 
 Condition.model_rebuild()
+
+from fees.spec import FeeTable  # noqa: E402  (fees/spec.py builds on Text and Condition above)
+
+Service.model_rebuild()

@@ -18,9 +18,10 @@ from werkzeug.datastructures import FileStorage
 from wtforms import Field, FieldList, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.widgets import FileInput, html_params
+from wtforms.widgets import FileInput
 
 import jalali
+from forms.html import html_params
 from forms.text import current_language
 from forms.validators import is_blank
 from persian import normalize_digits, to_persian_digits
@@ -87,6 +88,17 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
+@lru_cache(maxsize=32)
+def _month_options(calendar: str, language: str, month_label: str) -> tuple[tuple[str, str, str], ...]:
+    """The month select's options, rendered once per calendar and language: (value, unselected, selected)."""
+    placeholder = f'<option value="">{escape(month_label)}</option>'
+    options = [("", placeholder, placeholder)]
+    for index, label in enumerate(month_names(calendar, language), start=1):
+        options.append((str(index), f'<option value="{index}">{escape(label)}</option>',
+                        f'<option value="{index}" selected>{escape(label)}</option>'))
+    return tuple(options)
+
+
 class DatePartsWidget:
     """Day input, month select and year input, in the reader's calendar."""
 
@@ -105,12 +117,10 @@ class DatePartsWidget:
         day_label, month_label, year_label = str(_l("Day")), str(_l("Month")), str(_l("Year"))
         html = [f'<span {html_params(id=ident, role="group", class_="date-parts", **kwargs)}>']
         html.append(f"<input {html_params(name=f'{name}-day', id=f'{ident}-day', value=digits(day), size=2, maxlength=2, aria_label=day_label, **number)}>")  # noqa: E501
-        options = [f'<option value="">{escape(month_label)}</option>']
-        for index, label in enumerate(month_names(calendar, language), start=1):
-            selected = " selected" if str(index) == str(month) else ""
-            options.append(f'<option value="{index}"{selected}>{escape(label)}</option>')
+        options, chosen = _month_options(calendar, language, month_label), str(month)
         html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=month_label, **aria)}>"
-                    + "".join(options) + "</select>")
+                    + "".join(chosen_html if value == chosen else plain for value, plain, chosen_html in options)
+                    + "</select>")
         html.append(f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=year_label, **number)}>")  # noqa: E501
         html.append(f"<input {html_params(type='hidden', name=f'{name}-calendar', value=calendar)}>")
         html.append("</span>")
@@ -254,9 +264,10 @@ class GroupField(FieldList):
     """Repeated items (FieldList of FormField); blank items are ignored, hidden inner fields not validated."""
 
     def __init__(self, unbound_field: Any, label: Any = None, validators: Any = None, min_items: int = 0,
-                 max_items: int = 10, **kwargs: Any) -> None:
+                 max_items: int = 10, item_label: Any = None, **kwargs: Any) -> None:
         super().__init__(unbound_field, label, validators, min_entries=max(min_items, 1),
                          max_entries=max_items + 1, **kwargs)
+        self.item_label = item_label  # heading of each item ("Principal 1"); None: the group's label
 
     def filled_entries(self) -> list[Any]:
         """Entries with at least one answer."""

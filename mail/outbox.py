@@ -9,6 +9,10 @@ mid-batch leaves rows that any worker reclaims once the claim has expired. Each 
 ``attempts``, and a worker records its result only while the row still carries its claim
 (status ``sending`` and the same ``attempts``), so a reclaimed row is never marked by the loser.
 Delivery is at least once: the Message-ID is the same on every attempt.
+
+After an outage the back-off is cut short: each batch first checks whether messages wait only because
+the server was unavailable, and if the server answers now, makes them due at once (``wake_if_back``).
+A check that still finds the server down changes nothing (no attempt is counted).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Iterable
 from flask import current_app
 
 from db import database, is_sqlite
+from mail.health import forget as forget_mail_health
 from mail.message import build_message
 from mail.senders import MessageRejected, Sender, SenderUnavailable, open_sender
 from models import MailMessage, utcnow
@@ -109,6 +114,7 @@ def _deliver(sender: Sender, rows: list[MailMessage]) -> tuple[int, int]:
         try:
             sender.send(build_message(row, mail_from))
         except SenderUnavailable as exc:
+            forget_mail_health()  # the next sign-in asks the server again
             for waiting in rows[index:]:
                 _mark_failed(waiting, exc)
             return sent, failed + len(rows) - index
@@ -126,9 +132,30 @@ def _deliver(sender: Sender, rows: list[MailMessage]) -> tuple[int, int]:
     return sent, failed
 
 
+UNAVAILABLE = SenderUnavailable.__name__ + ":"
+
+
+def held_by_outage():
+    """Return the condition of messages waiting only because the server was unavailable."""
+    return ((MailMessage.status == "pending") & (MailMessage.attempts > 0)
+            & MailMessage.last_error.startswith(UNAVAILABLE))
+
+
+def wake_if_back(sender: Sender) -> int:
+    """Make messages held back by an outage due now if the server answers again; return how many."""
+    now = utcnow()
+    waiting = held_by_outage() & (MailMessage.next_attempt_at > now)
+    if not MailMessage.select().where(waiting).exists() or not sender.reachable():
+        return 0
+    woken = MailMessage.update(next_attempt_at=now).where(waiting).execute()
+    log.info("mail server is back: %s held message(s) due now", woken)
+    return woken
+
+
 def deliver_pending(limit: int = 100) -> tuple[int, int]:
     """Claim up to ``limit`` due messages, send them and return (sent, failed)."""
     with open_sender(current_app.config) as sender:  # a misconfigured backend fails before claiming
+        wake_if_back(sender)
         return _deliver(sender, _claim(limit))
 
 

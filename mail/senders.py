@@ -34,6 +34,10 @@ class Sender(ABC):
     def send(self, message: EmailMessage) -> None:
         """Deliver one message or raise."""
 
+    def reachable(self) -> bool:
+        """Return whether the backend takes messages now (no message is sent)."""
+        return True
+
     def close(self) -> None:  # noqa: B027 (a hook: only backends holding a connection override it)
         """Release what the batch held (a connection)."""
 
@@ -84,6 +88,15 @@ class SmtpSender(Sender):
                 smtp.close()
             raise SenderUnavailable(f"SMTP server {host}:{port} unavailable: {exc}") from exc
         return smtp
+
+    def reachable(self) -> bool:
+        """Connect (kept for the batch that follows); False when the server is unavailable."""
+        if self._smtp is None:
+            try:
+                self._smtp = self._connect()
+            except SenderUnavailable:
+                return False
+        return True
 
     def send(self, message: EmailMessage) -> None:
         """Send ``message``; reconnect once when the server closed an idle connection."""
@@ -140,6 +153,15 @@ class ConsoleSender(Sender):
 
 class FileSender(Sender):
     """Write each message as an RFC 5322 ``.eml`` file under MAIL_FILE_DIR (written whole, then renamed)."""
+
+    def reachable(self) -> bool:
+        """Return whether MAIL_FILE_DIR can be written to."""
+        directory = Path(self.config["MAIL_FILE_DIR"])
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return os.access(directory, os.W_OK)
 
     def send(self, message: EmailMessage) -> None:
         """Store ``message`` as a new file."""

@@ -66,6 +66,7 @@ def test_config(tmp_path: Path, database_url: str | None) -> dict:
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "MAIL_BACKEND": "file",
         "MAIL_FILE_DIR": str(tmp_path / "mail"),
+        "SIGNING_KEY_DIR": str(tmp_path / "signing"),
         "WTF_CSRF_ENABLED": False,
     }
 

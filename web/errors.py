@@ -5,20 +5,36 @@ from __future__ import annotations
 import logging
 
 import peewee
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+import db
 from web.security import request_id
 
 log = logging.getLogger("mikhak.errors")
+RETRY_AFTER_SECONDS = 30
 
 
 def _page(status: int, title: str, message: str):
-    """Render the shared error page."""
-    return render_template("error.html", status=status, title=title, message=message,
-                           incident=request_id()), status
+    """Render the shared error page (the database-down page if rendering needs a database that is down)."""
+    try:
+        return render_template("error.html", status=status, title=title, message=message,
+                               incident=request_id()), status
+    except (peewee.OperationalError, peewee.InterfaceError) as exc:  # the signed-in user is loaded from it
+        return database_down_page(exc)
+
+
+def database_down_page(exc: Exception):
+    """The 503 "try again shortly" page with Retry-After, rendered without touching the database."""
+    log.error("database unavailable (incident %s): %s", request_id(), exc)
+    db.discard_connection()
+    g._login_user = current_app.login_manager.anonymous_user()
+    body = render_template("error.html", status=503, title=_("Service temporarily unavailable"),
+                           message=_("The service is briefly unavailable. Please try again shortly: nothing you "
+                                     "saved is lost."), incident=request_id())
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def init_app(app: Flask) -> None:
@@ -49,9 +65,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(peewee.OperationalError)
     @app.errorhandler(peewee.InterfaceError)
     def database_down(exc: Exception):
-        log.error("database unavailable (incident %s): %s", request_id(), exc)
-        return _page(503, _("Service temporarily unavailable"),
-                     _("The service is temporarily unavailable. Please try again in a few minutes."))
+        return database_down_page(exc)
 
     @app.errorhandler(OverflowError)
     def number_out_of_range(exc: OverflowError):

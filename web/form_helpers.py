@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flask import Flask
 from markupsafe import Markup
 from wtforms import fields as wf
 
+import forms.html
 from forms.wtf import DatePartsField, GroupField, NoticeField, UploadField
 from i18n import localized_digits
 
@@ -69,9 +70,13 @@ def first_input_id(field: wf.Field) -> str:
     return field.id
 
 
-def field_attributes(field: wf.Field, hidden: frozenset[str] = frozenset()) -> Markup:
-    """Return the wrapper's attributes: its show_if for the front end, and `hidden` when hidden right now."""
-    condition = (field.render_kw or {}).get("data-show-if")
+def field_attributes(field: wf.Field, hidden: frozenset[str] = frozenset(),
+                     shown_if: Mapping[str, str] | None = None) -> Markup:
+    """Return the wrapper's attributes: its show_if for the browser, and `hidden` when hidden right now.
+
+    ``shown_if`` (from ``browser_conditions``) holds the conditions translated into the form's submitted values.
+    """
+    condition = (shown_if or {}).get(field.name)
     attributes = Markup('data-show-if="{}"').format(condition) if condition else Markup("")
     return attributes + Markup(" hidden") if field.name in hidden else attributes
 
@@ -82,6 +87,12 @@ def hidden_field_names(form) -> frozenset[str]:
     return frozenset(finder()) if finder else frozenset()
 
 
+def browser_conditions(form) -> dict[str, str]:
+    """Return a schema form's show_if conditions for the browser, by input name ({} for other forms)."""
+    finder = getattr(form, "browser_conditions", None)
+    return finder() if finder else {}
+
+
 def group_item_label(field: wf.FieldList, number: int) -> str:
     """Return the heading of one item of a repeatable group ("Child 2")."""
     label = getattr(field, "item_label", None) or field.label.text
@@ -89,8 +100,10 @@ def group_item_label(field: wf.FieldList, number: int) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the helpers as template globals."""
+    """Register the helpers as template globals (and WTForms' widgets on the faster html_params)."""
+    forms.html.install()
     app.jinja_env.globals.update(
         field_kind=field_kind, flat_errors=flat_errors, first_input_id=first_input_id,
-        field_attributes=field_attributes, group_item_label=group_item_label, hidden_field_names=hidden_field_names,
+        field_attributes=field_attributes, browser_conditions=browser_conditions,
+        group_item_label=group_item_label, hidden_field_names=hidden_field_names,
     )

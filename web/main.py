@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import peewee
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 
-from db import database
+from db import database, discard_connection
 
 bp = Blueprint("main", __name__)
 
@@ -47,5 +47,6 @@ def healthz():
         database.execute_sql("SELECT 1").fetchone()
     except (peewee.OperationalError, peewee.InterfaceError, peewee.DatabaseError) as exc:
         current_app.logger.warning("health check: database unavailable: %s", exc)
+        discard_connection()
         return jsonify(status="unavailable", database="down"), 503
     return jsonify(status="ok", database="up")

@@ -6,9 +6,10 @@ import datetime as dt
 import json
 
 from flask import current_app
+from peewee import JOIN
 
-from db import database
-from models import Applicant, Document, Draft, utcnow
+from db import Prepared, database
+from models import Applicant, Document, Draft, Office, utcnow
 from storage.lifecycle import delete_blobs
 from wizard.snapshots import ensure_snapshot, spec_for_version
 
@@ -29,11 +30,18 @@ def live_drafts(applicant: Applicant, kind: str) -> list[Draft]:
                                      & (Draft.updated_at >= _cutoff())).order_by(Draft.updated_at.desc()))
 
 
+LATEST_DRAFT = Prepared(
+    lambda applicant, kind, schema_id: (
+        Draft.select(Draft, Office).join(Office, JOIN.LEFT_OUTER)
+        .where((Draft.applicant == applicant) & (Draft.kind == kind) & (Draft.schema_id == schema_id))
+        .order_by(Draft.updated_at.desc()).limit(1)),
+    applicant=-7_700_000_001, kind="\x00kind\x00", schema_id="\x00schema\x00")
+
+
 def find_draft(applicant: Applicant, kind: str, schema_id: str) -> Draft | None:
-    """Return the applicant's live draft of a wizard, dropping it when expired."""
-    draft = (Draft.select()
-             .where((Draft.applicant == applicant) & (Draft.kind == kind) & (Draft.schema_id == schema_id))
-             .order_by(Draft.updated_at.desc()).first())
+    """Return the applicant's live draft of a wizard (with its office, in the same query), dropping it when expired."""
+    rows = LATEST_DRAFT.rows(applicant=applicant.id, kind=kind, schema_id=schema_id)
+    draft = rows[0] if rows else None
     if draft is not None and _expired(draft):
         discard_draft(draft)
         return None

@@ -32,8 +32,16 @@ class WizardState:
         return self.draft.answers or {}
 
     def visible_steps(self) -> list:
-        """Steps shown for the current answers (show_if applied)."""
-        return conditions.visible_steps(self.spec, self.answers, self.profile)
+        """Steps shown for the current answers (show_if applied), worked out once per answers object.
+
+        Every change of the answers assigns a new dict to ``draft.answers`` (save, uploads, upgrades), so
+        the walk over the wizard's conditions is redone exactly when the answers it read have changed.
+        """
+        answers = self.answers
+        cached = self.__dict__.get("_visible")
+        if cached is None or cached[0] is not answers:
+            cached = self.__dict__["_visible"] = (answers, conditions.visible_steps(self.spec, answers, self.profile))
+        return cached[1]
 
     def step(self, step_id: str):
         """Return the visible step ``step_id`` or None."""
@@ -63,9 +71,9 @@ class WizardState:
 
     def neighbour(self, step_id: str, offset: int):
         """Return the visible step ``offset`` places from ``step_id``, or None."""
-        ids = [s.id for s in self.visible_steps()]
-        index = ids.index(step_id) + offset
-        return self.visible_steps()[index] if 0 <= index < len(ids) else None
+        steps = self.visible_steps()
+        index = [s.id for s in steps].index(step_id) + offset
+        return steps[index] if 0 <= index < len(steps) else None
 
     def form(self, step, formdata=None, *, csrf: bool = True):
         """Build the step's form from posted data over stored answers, defaults and profile prefill."""

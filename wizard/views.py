@@ -34,6 +34,10 @@ class WizardFlow:
         """Return the text of the confirm button."""
         return _("Confirm and submit")
 
+    def review_extra(self, state: WizardState, **params) -> dict:
+        """More for the review page (a service's computed fee, say)."""
+        return {}
+
     def store_file(self, state: WizardState):
         """Return the callable storing an upload (field id, file) → document id, or None when uploads are unused."""
         return None
@@ -122,7 +126,7 @@ class WizardFlow:
             has_previous=previous is not None, returning=returning,
             needs_review=step.id in (state.draft.review_steps or []),
             action_url=self.url("step", step_id=step.id, **({"return": "review"} if returning else {}), **params),
-            documents=self.documents(state),
+            documents=self.documents(state) if any(f.type == "file" for f in step.fields) else {},
         )
 
     def review_view(self, **params):
@@ -141,6 +145,7 @@ class WizardFlow:
             self.template_review, sections=sections, heading=self.heading(state, **params),
             change_url=lambda step_id: self.url("step", step_id=step_id, **{"return": "review"}, **params),
             confirm_url=self.url("review", **params), confirm_label=self.confirm_label(state),
+            **self.review_extra(state, **params),
         )
 
 

@@ -53,7 +53,7 @@ def _check_guards(checker: Any, spec: Service, guards: list | None, path: tuple)
                 checker.add((*base, "viewed", j), f"document {ref!r} is not a file field of this service")
         if guard.answers is not None:
             checker.condition(guard.answers, (*base, "answers"), Scope(top, applicant=False), "a requirement")
-        if guard.paid and spec.fee is None:
+        if guard.paid and spec.fee is None and getattr(spec, "fees", None) is None:
             checker.add((*base, "paid"), "this service has no fee, so there is nothing to pay", warning=True)
 
 

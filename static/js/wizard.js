@@ -1,15 +1,77 @@
 // Progressive enhancement for wizard pages: show_if on the same step, and single submission.
 // Without JavaScript every field is shown and the server ignores the ones a condition hides.
-(function () {
+var Conditions = (function () {
   "use strict";
-  var form = document.querySelector("form.wizard-form");
-  var J_DAYS = [31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 29];
-  var G_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  var OPERATORS = ["equals", "in", "gt", "gte", "lt", "lte"];
+  var NUMBER = /^[+-]?[0-9]{1,15}(\.[0-9]{1,15})?$/;  // forms/wtf.py _NUMBER
 
   // Persian (U+06F0…) and Arabic-Indic (U+0660…) digits to ASCII, as persian.normalize_digits does.
   function asciiDigits(text) {
     return text.replace(/[\u06F0-\u06F9\u0660-\u0669]/g, function (ch) { return String(ch.charCodeAt(0) & 0xF); });
   }
+
+  // A typed number as the server reads it (forms/wtf.py NumberInputField), or null.
+  function numberOf(text) {
+    var plain = asciiDigits(String(text)).trim().replace("\u066B", ".");
+    return NUMBER.test(plain) ? Number(plain) : null;
+  }
+
+  // One submitted string against one operand; `number` leaves compare as numbers, the others as strings.
+  function test(actual, op, expected, number) {
+    if (op === "in") { return expected.some(function (item) { return test(actual, "equals", item, number); }); }
+    var a = actual, b = expected;
+    if (number) {
+      a = numberOf(actual);
+      b = Number(expected);
+      if (a === null) { return false; }
+    }
+    return { equals: a === b, gt: a > b, gte: a >= b, lt: a < b, lte: a <= b }[op];
+  }
+
+  function operatorOf(cond) {
+    for (var i = 0; i < OPERATORS.length; i++) {
+      if (Object.prototype.hasOwnProperty.call(cond, OPERATORS[i])) { return OPERATORS[i]; }
+    }
+    return null;
+  }
+
+  // A condition as the server encodes it (forms/browser.py), `read(name)` giving what a field submits.
+  // Returns true/false, or null when a field is not on the page (the server's rendering then stands).
+  function evaluate(cond, read) {
+    if (Object.prototype.hasOwnProperty.call(cond, "const")) { return cond.const; }
+    if (cond.not) { var inner = evaluate(cond.not, read); return inner === null ? null : !inner; }
+    if (cond.all || cond.any) {
+      // One false decides `all` and one true `any`, whatever the parts not on this page say.
+      var results = (cond.all || cond.any).map(function (c) { return evaluate(c, read); });
+      var decisive = Boolean(cond.any);
+      if (results.indexOf(decisive) >= 0) { return decisive; }
+      return results.indexOf(null) >= 0 ? null : !decisive;
+    }
+    var op = operatorOf(cond);
+    if (op === null || !cond.field) { return null; }
+    var value = read(cond.field);
+    if (value === undefined) { return null; }
+    if (value === null) { return false; }
+    return (Array.isArray(value) ? value : [value]).some(function (item) {
+      return test(item, op, cond[op], Boolean(cond.number));
+    });
+  }
+
+  return { evaluate: evaluate, asciiDigits: asciiDigits };
+}());
+
+if (typeof module === "object" && module.exports) { module.exports = Conditions; }
+
+// Progressive enhancement of wizard pages (not run under node, where only the evaluator is used).
+(function () {
+  "use strict";
+  if (typeof document === "undefined") { return; }
+  var form = document.querySelector("form.wizard-form");
+
+  var J_DAYS = [31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 29];
+  var G_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+  var asciiDigits = Conditions.asciiDigits;
 
   function gregorianDays(year, month) {
     var leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -56,40 +118,8 @@
     return day <= gregorianDays(year, month) ? [year, month, day] : null;
   }
 
-  function isoDate(text) {
-    var match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
-    if (!match) { return null; }
-    var year = Number(match[1]), month = Number(match[2]), day = Number(match[3]);
-    return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= gregorianDays(year, month) ? [year, month, day] : null;
-  }
-
   function isoText(date) {
     return date.map(function (n, i) { return String(n).padStart(i ? 2 : 4, "0"); }).join("-");
-  }
-
-  // A date reference of the schema language (forms/dates.py resolve): an ISO date, `today`, or an offset
-  // like -18y, +6m, -30d from today (months and years keep the day of month where it exists); else null.
-  function dateRef(ref, today) {
-    if (typeof ref !== "string") { return null; }
-    var year = today.getFullYear(), month = today.getMonth() + 1, day = today.getDate();
-    var offset = /^([+-])([0-9]{1,4})([ymd])$/.exec(ref);
-    if (ref === "today") { return [year, month, day]; }
-    if (!offset) { return isoDate(ref); }
-    var amount = Number(offset[2]) * (offset[1] === "-" ? -1 : 1);
-    if (offset[3] === "d") {
-      var moved = new Date(year, month - 1, day + amount);
-      return [moved.getFullYear(), moved.getMonth() + 1, moved.getDate()];
-    }
-    var index = year * 12 + month - 1 + (offset[3] === "y" ? 12 * amount : amount);
-    year = Math.floor(index / 12);
-    month = index - 12 * year + 1;
-    return [year, month, Math.min(day, gregorianDays(year, month))];
-  }
-
-  // Age in whole years on today's date (forms/dates.py age).
-  function ageOn(birth, today) {
-    var month = today.getMonth() + 1, day = today.getDate();
-    return today.getFullYear() - birth[0] - (month < birth[1] || (month === birth[1] && day < birth[2]) ? 1 : 0);
   }
 
   // Whether an input sits in a field a condition hides: its answer then counts as absent (as on the server).
@@ -98,78 +128,32 @@
     return Boolean(wrapper && wrapper.hidden);
   }
 
+  // What a field submits, as the server's encoded conditions expect it: a string, a list of strings (check
+  // boxes), null when there is no answer (or the field is hidden), undefined when the field is not on this page.
   function valueOf(name) {
-    if (!form) { return undefined; }
+    var date = dateOf(name);
+    if (date !== undefined) { return date === null ? null : isoText(date); }
     var inputs = form.querySelectorAll("[name='" + name + "']");
     if (!inputs.length) { return undefined; }
     var first = inputs[0];
-    if (inHiddenField(first)) { return undefined; }
+    if (inHiddenField(first)) { return null; }
     if (first.type === "radio") {
       var checked = form.querySelector("[name='" + name + "']:checked");
-      return checked ? checked.value : undefined;
+      return checked ? checked.value : null;
     }
     if (first.type === "checkbox") {
-      if (inputs.length === 1) { return first.checked; }
-      return Array.prototype.filter.call(inputs, function (i) { return i.checked; }).map(function (i) { return i.value; });
+      var ticked = Array.prototype.filter.call(inputs, function (i) { return i.checked; }).map(function (i) { return i.value; });
+      return ticked.length ? ticked : null;
     }
-    return first.value === "" ? undefined : first.value;
-  }
-
-  function compare(actual, op, expected) {
-    if (actual === undefined) { return false; }
-    if (op === "in") { return expected.some(function (item) { return compare(actual, "equals", item) === true; }); }
-    var day = typeof actual === "string" ? isoDate(actual) : null, ref = day && dateRef(expected, new Date());
-    if (ref) {
-      var d = isoText(day), r = isoText(ref);
-      return { equals: d === r, gt: d > r, gte: d >= r, lt: d < r, lte: d <= r }[op];
-    }
-    if (op === "equals") {
-      if (typeof expected === "boolean") { return String(actual) === String(expected) || (actual === "y") === expected; }
-      return String(actual) === String(expected);
-    }
-    var a = parseFloat(actual), b = parseFloat(expected);
-    if (isNaN(a) || isNaN(b)) { return null; }
-    return { gt: a > b, gte: a >= b, lt: a < b, lte: a <= b }[op];
-  }
-
-  function operatorOf(cond) {
-    var ops = ["equals", "in", "gt", "gte", "lt", "lte"];
-    for (var i = 0; i < ops.length; i++) {
-      if (Object.prototype.hasOwnProperty.call(cond, ops[i])) { return ops[i]; }
-    }
-    return null;
-  }
-
-  // Returns true/false, or null when the condition depends on something not on this page: answers of
-  // earlier steps and the profile are not sent to the page, so the server's rendering (hidden or not) stands.
-  function evaluate(cond) {
-    if (cond.not) { var inner = evaluate(cond.not); return inner === null ? null : !inner; }
-    if (cond.all || cond.any) {
-      // One false decides `all` and one true `any`, whatever the parts not on this page say.
-      var results = (cond.all || cond.any).map(evaluate), decisive = Boolean(cond.any);
-      if (results.indexOf(decisive) >= 0) { return decisive; }
-      return results.indexOf(null) >= 0 ? null : !decisive;
-    }
-    var op = operatorOf(cond);
-    if (op === null) { return null; }
-    if (cond.age_of) {
-      var birth = dateOf(cond.age_of);
-      if (birth === undefined) { return null; }
-      return birth !== null && compare(ageOn(birth, new Date()), op, cond[op]);
-    }
-    if (!cond.field) { return null; }
-    var date = dateOf(cond.field);
-    if (date !== undefined) { return compare(date === null ? undefined : isoText(date), op, cond[op]); }
-    var value = valueOf(cond.field);
-    if (value === undefined && !form.querySelector("[name='" + cond.field + "']")) { return null; }
-    return compare(value, op, cond[op]);
+    var text = first.value.trim();
+    return text === "" ? null : text;
   }
 
   function refresh() {
     // In document order, so a field's visibility is settled before later conditions read its answer.
     form.querySelectorAll(".field[data-show-if]").forEach(function (wrapper) {
       if (!("serverHidden" in wrapper.dataset)) { wrapper.dataset.serverHidden = wrapper.hidden ? "1" : ""; }
-      var result = evaluate(JSON.parse(wrapper.getAttribute("data-show-if")));
+      var result = Conditions.evaluate(JSON.parse(wrapper.getAttribute("data-show-if")), valueOf);
       wrapper.hidden = result === null ? wrapper.dataset.serverHidden === "1" : !result;
     });
   }
@@ -192,6 +176,8 @@
   if (summary) { summary.focus(); }
 }());
 
-document.querySelectorAll("[data-print]").forEach(function (link) {
-  link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
-});
+if (typeof document !== "undefined") {
+  document.querySelectorAll("[data-print]").forEach(function (link) {
+    link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
+  });
+}

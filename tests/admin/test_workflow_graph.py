@@ -11,7 +11,7 @@ def test_schemas_graph_prints_mermaid_and_dot(app):
     assert mermaid.exit_code == 0
     lines = mermaid.output.splitlines()
     assert lines[:2] == ["stateDiagram-v2", "    [*] --> submitted"]
-    assert "    at_office --> signed : consul, filled registry_number, viewed principal_ids, answers" in lines
+    assert "    at_office --> signed : consul, filled registry_number, paid, viewed principal_ids, answers" in lines
     assert "    needs_info --> closed_no_answer : after 30 days" in lines
     assert "    ready_to_sign --> at_office : check-in" in lines
     dot = runner.invoke(args=["schemas", "graph", "passport", "--format", "dot"])
@@ -26,6 +26,6 @@ def test_the_services_page_draws_each_workflow(app, world, staff_client):
     assert "/admin/services/workflow/passport/" in page(admin.get("/admin/services/"))
     html = page(admin.get("/admin/services/workflow/power_of_attorney/"))
     assert "<svg" in html and "Signed and attested" in html
-    assert "consul, filled registry_number, viewed principal_ids, answers" in html
+    assert "consul, filled registry_number, paid, viewed principal_ids, answers" in html
     assert admin.get("/admin/services/workflow/nothing/").status_code == 404
     assert staff_client("berlin_officer").get("/admin/services/workflow/passport/").status_code == 403

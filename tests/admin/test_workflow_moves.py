@@ -148,3 +148,28 @@ def test_a_status_without_its_own_text_sends_the_standard_email(app, world, staf
     mail = _last_mail(app)
     assert mail is not None and "اکنون چنین است" in mail.body_text
     assert "اطلاعات یا مدارک بیشتری" not in mail.body_text
+
+
+def test_completion_waits_for_the_fee_the_payments_package_checks(app, world, staff_client):
+    from forms.registry import current_registry
+    from models import Office
+    from payments.counter import record_counter_payment
+    from payments.ledger import assess_request, balance
+
+    rid = make_request(app, world["berlin"], world["applicant"], status="attended",
+                       answers={"request_type": "renewal", "surname": "رضایی", "birth_date": "1990-01-01"},
+                       staff_answers={"issued_passport_number": "Z12345678"})
+    with app.app_context():
+        Office.update(currency="EUR").where(Office.id == world["berlin"]).execute()
+        row = ServiceRequest.get_by_id(rid)
+        assess_request(row, current_registry().services["passport"])
+        due = balance(row).due_minor
+    assert due > 0
+    officer = staff_client("berlin_officer")
+    refused = officer.post(f"{PASSPORT}/transition/?id={rid}", data={"to_status": "completed"})
+    assert refused.status_code == 400 and "The fee must be paid or waived before this step." in page(refused)
+    with app.app_context():
+        record_counter_payment(ServiceRequest.get_by_id(rid), Staff.get_by_id(world["berlin_officer"]),
+                               method="counter_cash", amount_minor=due, currency="EUR", reference="T-1")
+    assert officer.post(f"{PASSPORT}/transition/?id={rid}", data={"to_status": "completed"}).status_code == 303
+    assert _status(app, rid) == "completed"

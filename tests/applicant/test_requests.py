@@ -11,7 +11,7 @@ from forms.registry import current_registry
 from models import AuditLog, Document, Draft, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
 from tests.applicant.pages import links, main_text
 from tests.helpers import OTHER_NATIONAL_CODE, PDF_BYTES, date_parts, jpeg_bytes, last_mail, register, sign_in, upload
-from tracking import is_valid_code
+from tracking import format_code, is_valid_code
 
 PASSPORT_STEPS = {
     "request": {"request_type": "first_issue"},
@@ -213,6 +213,10 @@ def test_my_requests_and_request_page(applicant_client):
     code = submit(applicant_client)
     listing = applicant_client.get("/requests").get_data(as_text=True)
     assert code in listing
+    card = re.search(r'<li class="panel request-card">(.*?)</li>', listing, re.S).group(1)
+    service_link = re.search(r'<h3><a href="([^"]+)">([^<]+)</a></h3>', card)  # the service name is the link
+    assert service_link.group(1) == f"/requests/{code}" and "گذرنامه" in service_link.group(2)
+    assert f'<span class="code-unbroken" dir="ltr">{format_code(code)}</span>' in card and "ثبت شده" in card
     page = applicant_client.get(f"/requests/{code}").get_data(as_text=True)
     assert "AHMADI" in page and "عکس.jpg" in page
 

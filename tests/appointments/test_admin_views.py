@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -92,6 +93,10 @@ def test_no_show_then_rebook(app, client, clock, office_day):
     assert code in page(client.get("/admin/appointments/"))  # waiting for an appointment
     issue = client.get(f"/admin/appointments/issue/{code}/")
     assert issue.status_code == 200 and 'name="slot"' in page(issue)
+    assert 'aria-current="date"' in page(issue) and " checked>" in page(issue)  # the next free time's day, chosen
+    days = re.findall(r'href="\?day=([0-9-]+)"', page(issue))
+    other_day = page(client.get(f"/admin/appointments/issue/{code}/?day={days[1]}"))
+    assert f'value="{days[1]}T' in other_day and " checked>" not in other_day
     assert client.post(f"/admin/appointments/issue/{code}/", data={}).status_code == 303
     with app.app_context():
         assert Appointment.get(Appointment.active_request == office_day["travel"].id).sequence == 1

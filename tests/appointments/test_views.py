@@ -52,7 +52,9 @@ def test_applicant_chooses_a_time_and_sees_the_notice(client, setup):
     page = text(client.get(f"/requests/{code}/appointment"))
     assert "انتخاب زمان حضور" in page
     choose = client.get(f"/requests/{code}/appointment/choose")
-    assert choose.status_code == 200 and 'value="2026-12-02T08:00"' in text(choose)
+    assert choose.status_code == 200 and "?day=2026-12-02" in text(choose)  # days first
+    day = text(client.get(f"/requests/{code}/appointment/choose?day=2026-12-02"))
+    assert 'type="radio" name="slot" value="2026-12-02T08:00"' in day and "۱۱ آذر ۱۴۰۵" in day
     assert client.post(f"/requests/{code}/appointment/choose", data={"slot": "2026-12-02T08:10"}).status_code == 200
     response = client.post(f"/requests/{code}/appointment/choose", data={"slot": "2026-12-02T08:00"})
     assert response.status_code == 303
@@ -73,7 +75,7 @@ def test_downloads(client, setup):
 
 def test_cancel_and_reschedule_in_staff_mode(app, client, clock, setup):
     code = setup["travel"]
-    form = text(client.get(f"/requests/{code}/appointment/reschedule"))
+    form = text(client.get(f"/requests/{code}/appointment/reschedule?day=2026-12-02"))
     assert 'name="note"' in form
     response = client.post(f"/requests/{code}/appointment/reschedule", data={"note": "I am travelling"})
     assert response.status_code == 303
@@ -112,7 +114,7 @@ def test_request_page_partial(app, setup):
 def test_applicant_moves_the_appointment_in_applicant_mode(app, client, setup):
     code = setup["passport"]
     client.post(f"/requests/{code}/appointment/choose", data={"slot": "2026-12-02T08:00"})
-    form = text(client.get(f"/requests/{code}/appointment/reschedule"))
+    form = text(client.get(f"/requests/{code}/appointment/reschedule?day=2026-12-02"))
     assert 'value="2026-12-02T08:00"' not in form and 'value="2026-12-02T08:30"' in form
     assert client.post(f"/requests/{code}/appointment/reschedule", data={}).status_code == 200
     response = client.post(f"/requests/{code}/appointment/reschedule", data={"slot": "2026-12-02T08:30"})
@@ -120,3 +122,17 @@ def test_applicant_moves_the_appointment_in_applicant_mode(app, client, setup):
     with app.app_context():
         live = Appointment.get(Appointment.active_request.is_null(False) & (Appointment.actor_type == "applicant"))
         assert live.starts_at == dt.datetime(2026, 12, 2, 8, 30) and live.sequence == 1
+
+
+def test_day_list_offers_the_earliest_time_first_and_each_day_opens_its_times(client, clock, setup):
+    code = setup["passport"]
+    clock.set(dt.datetime(2026, 12, 1, 6, 0))
+    page = text(client.get(f"/requests/{code}/appointment/choose"))
+    earliest = page.index('name="slot" value="2026-12-01T08:00"')  # one button books the earliest free time
+    assert earliest < page.index("?day=2026-12-01") < page.index("?day=2026-12-02")
+    assert 'type="radio"' not in page and "۱۰ آذر ۱۴۰۵" in page
+    day = text(client.get(f"/requests/{code}/appointment/choose?day=2026-12-02"))
+    assert 'value="2026-12-01T08:00"' not in day and "?day=2026-12-01" in day and "?day=2026-12-03" in day
+    for unknown in ("2020-01-01", "not-a-day", "2026-13-45", "۱۴۰۵-۰۹-۱۱"):  # an unoffered day shows the day list
+        response = client.get(f"/requests/{code}/appointment/choose?day={unknown}")
+        assert response.status_code == 200 and "?day=2026-12-02" in text(response)

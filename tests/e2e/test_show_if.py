@@ -86,3 +86,43 @@ def test_notice_follows_a_date_compared_with_an_offset(page_factory, smtp_inbox)
     expect(notice).to_be_hidden()
     page.check("input[name=request_type][value=damaged]")
     expect(notice).to_be_visible()
+
+
+def test_yes_shows_the_co_principals_and_the_step_is_accepted(page_factory, smtp_inbox):
+    page = page_factory(PHONE)
+    sign_in(page, smtp_inbox, "0084571209", "yes.no@example.com", "fa")
+    register(page, "fa")
+    page.goto("/services/power_of_attorney")
+    page.locator("a.button-primary").click()
+    page.locator("main button[type=submit]").click()
+    assert "/step/power" in page.url
+    page.select_option("select[name=power_type]", "vehicle")
+    notice = page.locator("#irrevocable_notice")  # irrevocable equals: true
+    expect(notice).to_be_hidden()
+    page.check("input[name=irrevocable][value=yes]")
+    expect(notice).to_be_visible()
+    page.check("input[name=irrevocable][value=no]")
+    expect(notice).to_be_hidden()
+    page.fill("#vehicle_vin", "1HGCM82633A004352")
+    page.fill("#subject", "فروش خودروی سواری پژو ۲۰۶ به نام اینجانب و انجام امور نقل و انتقال در دفترخانه")
+    next_step(page)
+    assert "/step/principals" in page.url, page.locator("#error-summary").all_inner_texts()
+
+    principals = urlsplit(page.url).path
+    group = page.locator("input[name='co_principals-0-first_name']")
+    expect(group).to_be_hidden()
+    page.check("input[name=has_co_principals][value=yes]")
+    expect(group).to_be_visible()
+    page.fill("input[name='co_principals-0-first_name']", "علی")
+    page.fill("input[name='co_principals-0-last_name']", "رضایی")
+    page.fill("input[name='co_principals-0-father_name']", "حسن")
+    page.fill("input[name='co_principals-0-national_code']", "۰۰۸۴۵۷۵۹۴۸")
+    page.fill("input[name='co_principals-0-passport_number']", "K12345678")
+    next_step(page)
+    assert "/step/agent" in page.url, page.locator("#error-summary").all_inner_texts()
+
+    page.goto(principals)
+    expect(page.locator("input[name=has_co_principals][value=yes]")).to_be_checked()
+    expect(group).to_be_visible()  # the server shows it and the script no longer hides it again
+    page.check("input[name=has_co_principals][value=no]")
+    expect(group).to_be_hidden()

@@ -69,14 +69,11 @@ def test_server_down_keeps_the_message_with_back_off_then_delivers_when_it_is_ba
     wait = (row.next_attempt_at - before).total_seconds()
     assert 22 <= wait <= 31
 
-    smtp_down.start()
-    assert deliver_pending() == (0, 0), "not due yet: back-off is respected"
-    assert "sent 0, failed 0" in runner.invoke(args=["mail", "send"]).output
+    assert deliver_pending() == (0, 0), "not due yet and the server still down: back-off is respected"
     assert smtp_down.messages == []
 
-    with pytest.MonkeyPatch.context() as mp:
-        _later(mp, 31)
-        result = runner.invoke(args=["mail", "send"])
+    smtp_down.start()  # the server's return cuts the back-off short (tests/security/test_mail_outage.py)
+    result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 0 and "sent 1, failed 0" in result.output
     [received] = smtp_down.messages
     assert received["Subject"] == "میخک: کد ورود"

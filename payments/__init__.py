@@ -1,0 +1,52 @@
+"""Payments of consular fees: at the counter, by bank transfer (slip), online by card; receipts and reconciliation.
+
+Public API:
+    from payments.ledger import assess_request, balance     # the fee a request owes, what it paid
+    from payments.counter import record_counter_payment
+    from payments.transfer import submit_slip, decide_slip
+    from payments.online import start_checkout, apply_session, handle_event, poll_pending
+    from payments.refunds import refund
+    from payments.reconcile import reconcile
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+import config
+import models  # noqa: F401  (models.py imports payments.models at its end; this keeps that order)
+
+DEFAULTS = {
+    "PAYMENT_PROVIDER": "stripe",
+    "STRIPE_SECRET_KEY": "",  # sk_live_… in production
+    "STRIPE_WEBHOOK_SECRET": "",  # whsec_… of the webhook endpoint /payments/webhooks/stripe
+    "STRIPE_API_BASE": "",  # empty: Stripe itself; tests point it at their local server
+}
+
+
+def init_app(app: Flask) -> None:
+    """Settings (from the environment), the applicant pages and webhook, template helpers and the CLI."""
+    for key, value in config.from_environment(DEFAULTS).items():
+        app.config.setdefault(key, value)
+    from app import csrf
+    from payments import cli, views
+    from payments.panel import payment_panel
+    from payments.receipts import method_label, payment_status_label, reconcile_label
+
+    app.register_blueprint(views.bp)
+    csrf.exempt(views.stripe_webhook)
+    app.jinja_env.globals.update(payment_panel_for=payment_panel, method_label=method_label,
+                                 payment_status_label=payment_status_label, reconcile_label=reconcile_label,
+                                 current_staff_is_admin=_staff_is_admin)
+    app.cli.add_command(cli.payments_cli)
+    from payments.guard import register
+
+    register()  # the workflow requirement `paid: true`
+
+
+def _staff_is_admin() -> bool:
+    """Whether the signed-in staff member is an admin (refund forms are shown to admins only)."""
+    from admin.base import current_staff
+
+    staff = current_staff()
+    return bool(staff and staff.is_admin)
