@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from forms.spec import WITHDRAWN
+from persian import to_persian_digits as persian_digits
 from workflow.guards import requirements
-from workflow.roles import roles_for
+from workflow.roles import roles_for, short_name
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,30 @@ class Edge:
     automatic: bool = False
 
 
-def _requirement_text(guard) -> str:
+WORDS = {"filled": ("پر شدن", "filled"), "viewed": ("دیدن", "viewed"), "answers": ("شرط پاسخ‌ها", "answers"),
+         "paid": ("پرداخت", "paid"), "all": ("همهٔ مدارک", "all"), "check-in": ("ثبت حضور", "check-in"),
+         "no-show": ("عدم حضور", "no-show"), "booking": ("نوبت", "booking"), "applicant": ("متقاضی", "applicant")}
+
+
+def _word(key: str, lang: str) -> str:
+    fa, en = WORDS.get(key, (key, key))
+    return fa if lang == "fa" else en
+
+
+def _field_label(spec, field_id: str, lang: str) -> str:
+    field = spec.fields_by_id.get(field_id)
+    return field.label.get(lang) if lang == "fa" and field is not None and hasattr(field, "label") else field_id
+
+
+def _requirement_text(spec, guard, lang: str) -> str:
     if guard.kind in ("filled", "viewed"):
         value = getattr(guard, guard.kind)
-        return f"{guard.kind} {value if isinstance(value, str) else ', '.join(value)}"
-    return guard.kind
+        if isinstance(value, str):
+            names = _word("all", lang)
+        else:
+            names = ("، " if lang == "fa" else ", ").join(_field_label(spec, v, lang) for v in value)
+        return f"{_word(guard.kind, lang)} {names}"
+    return _word(guard.kind, lang)
 
 
 def edges(spec, lang: str = "en") -> list[Edge]:
@@ -38,22 +58,23 @@ def edges(spec, lang: str = "en") -> list[Edge]:
     from appointments import workflow as office_flow
 
     workflow = spec.workflow
-    at_office = {}
+    at_office: dict = {}
     if getattr(spec, "appointment", None) is not None:
         at_office = {office_flow.appointment_status(spec): "booking", office_flow.attended_status(spec): "check-in",
                      office_flow.no_show_status(spec): "no-show"}
     found: list[Edge] = []
     for status in workflow.statuses:
         for target in workflow.next_statuses(status.id):
-            parts = [at_office.get(target, ""), " / ".join(roles_for(workflow, status.id, target))]
-            parts += [_requirement_text(g) for g in requirements(workflow, status.id, target)]
-            found.append(Edge(status.id, target, "; ".join(p for p in parts if p)))
+            parts = [_word(at_office[target], lang) if target in at_office else "",
+                     " / ".join(short_name(r, lang) for r in roles_for(workflow, status.id, target))]
+            parts += [_requirement_text(spec, g, lang) for g in requirements(workflow, status.id, target)]
+            found.append(Edge(status.id, target, ("؛ " if lang == "fa" else "; ").join(p for p in parts if p)))
         if status.timer is not None:
             days = status.timer.after_days
-            found.append(Edge(status.id, status.timer.to, f"{days} روز" if lang == "fa" else f"after {days} days",
-                              automatic=True))
+            found.append(Edge(status.id, status.timer.to, f"{persian_digits(days)} روز" if lang == "fa"
+                              else f"after {days} days", automatic=True))
         if status.withdrawable:
-            found.append(Edge(status.id, WITHDRAWN.id, "متقاضی" if lang == "fa" else "applicant", automatic=True))
+            found.append(Edge(status.id, WITHDRAWN.id, _word("applicant", lang), automatic=True))
     return found
 
 

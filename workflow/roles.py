@@ -21,6 +21,16 @@ WORK_ROLES: MappingProxyType[str, Any] = MappingProxyType({
     "reception": _l("Reception (checks in visitors)"),
 })
 DEFAULT_WORK_ROLES = ("officer",)
+SHORT_NAMES: MappingProxyType[str, tuple[str, str]] = MappingProxyType({  # (fa, en), for diagrams
+    "officer": ("کارشناس", "officer"), "consul": ("کنسول", "consul"), "cashier": ("صندوقدار", "cashier"),
+    "reception": ("پذیرش", "reception"),
+})
+
+
+def short_name(role: str, lang: str) -> str:
+    """The role's one-word name in ``lang`` (the id for a role this version does not know)."""
+    fa, en = SHORT_NAMES.get(role, (role, role))
+    return fa if lang == "fa" else en
 
 
 def role_label(role: str) -> str:
