@@ -173,3 +173,20 @@ def test_completion_waits_for_the_fee_the_payments_package_checks(app, world, st
                                method="counter_cash", amount_minor=due, currency="EUR", reference="T-1")
     assert officer.post(f"{PASSPORT}/transition/?id={rid}", data={"to_status": "completed"}).status_code == 303
     assert _status(app, rid) == "completed"
+
+
+def test_casework_roles_from_the_command_line(app, world):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["staff", "create", "--email", "Vice.Consul@mikhak.example", "--office", "de-berlin",
+                                  "--work-role", "consul", "--work-role", "officer"])
+    assert created.exit_code == 0, created.output
+    with app.app_context():
+        assert Staff.get(Staff.email == "vice.consul@mikhak.example").work_roles == ["consul", "officer"]
+    changed = runner.invoke(args=["staff", "roles", "vice.consul@mikhak.example", "reception"])
+    assert changed.exit_code == 0 and "vice.consul@mikhak.example: reception" in changed.output
+    assert "unknown" not in runner.invoke(args=["staff", "roles", "berlin@mikhak.example"]).output
+    refused = runner.invoke(args=["staff", "roles", "berlin@mikhak.example", "boss"])
+    assert refused.exit_code != 0 and "boss" in refused.output
+    with app.app_context():
+        assert [row.details["after"] for row in AuditLog.select().where(AuditLog.action == "staff.work_roles")] == [
+            ["reception"]]
