@@ -33,6 +33,7 @@ from ratelimit import now
 from storage import BlobNotFound, StorageError, send_document
 from wizard.snapshots import spec_for_version
 from workflow import moves
+from workflow.targets import due_day
 
 PROFILE_SUMMARY = ("first_name", "last_name", "birth_date", "birth_place", "residence_country", "phone", "email")
 
@@ -176,6 +177,7 @@ class RequestPageMixin:
         context = dict(
             request_url=request_url, row=row, spec=spec, flow=flow, applicant=applicant,
             status=_status(flow, row.status), overdue=bool(row.due_at and row.due_at < now() and row.is_open),
+            due_day=due_day(row.due_at, row.office) if row.due_at else None,
             profile_rows=_profile_rows(profile, locale),
             answers=display_answers(spec, row.answers or {}, locale, profile=profile) if spec else [],
             staff_answers=display_answers(spec, {**(row.answers or {}), **(row.staff_answers or {})}, locale,

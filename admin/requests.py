@@ -32,6 +32,7 @@ from persian import normalize_digits
 from ratelimit import now
 from tracking import format_code, is_valid_code, normalize_code
 from workflow import moves
+from workflow.targets import due_day
 
 COUNT_CAP = 1000
 STANDARD_COLUMNS = ["tracking_code", "national_code", "applicant_name", "office", "status", "submitted_at",
@@ -216,7 +217,8 @@ class RequestListView(RequestPageMixin, StaffModelView):
             if name == "due_at":
                 if not row.due_at:
                     return ""
-                return format_date(row.due_at.date()) if html else row.due_at.date().isoformat()
+                day = due_day(row.due_at, _offices().get(row.office_id))  # in the office's zone
+                return format_date(day) if html else day.isoformat()
             return getattr(row, name) or ""
 
         def formatter(view: Any, context: Any, row: ServiceRequest, column: str) -> Any:

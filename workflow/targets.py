@@ -50,6 +50,13 @@ def due_at(spec: Any, office: Office, submitted_at: dt.datetime) -> dt.datetime 
     return None
 
 
+def due_day(due: dt.datetime, office: Office | None) -> dt.date:
+    """The last day a request due at ``due`` (UTC) may be finished, in the office's time zone."""
+    if office is None:
+        return due.date()
+    return calendar.to_local(due - dt.timedelta(seconds=1), office).date()
+
+
 def escalation_recipients(office_id: int) -> list[Staff]:
     """Who hears that a request passed its target: the office's consuls and its administrators, else all admins."""
     staff = list(Staff.select().where(Staff.active & ((Staff.office == office_id) | (Staff.role == "admin"))))

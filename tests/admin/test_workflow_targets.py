@@ -8,7 +8,7 @@ import re
 from forms.registry import current_registry
 from models import ClosedDay, MailMessage, Office, ServiceRequest
 from tests.admin.conftest import START, make_request, page
-from workflow.targets import add_working_days, due_at
+from workflow.targets import add_working_days, due_at, due_day
 from workflow.timers import tick
 
 WEEKDAYS = {day: [["09:00", "13:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
@@ -37,6 +37,9 @@ def test_working_days_skip_weekends_and_closed_days(app, world):
         assert due_at(spec, berlin, START) == dt.datetime(2026, 3, 18, 23, 0)
         passport = current_registry().services["passport"]
         assert passport.target.days_for("ca-ottawa") == 40 and passport.target.days_for("de-berlin") == 30
+        assert due_day(dt.datetime(2026, 3, 18, 23, 0), berlin) == dt.date(2026, 3, 18)  # shown as the 18th
+        toronto = Office(code="ca-ottawa", timezone="America/Toronto")
+        assert due_day(dt.datetime(2026, 3, 19, 4, 0), toronto) == dt.date(2026, 3, 18)  # midnight there
         assert due_at(current_registry().services["death_registration"], berlin, START) == (
             START + dt.timedelta(days=current_registry().services["death_registration"].processing_days))
 
