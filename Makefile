@@ -31,7 +31,8 @@ run: $(VENV)/.runtime translations
 	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian packages the tests need: Chromium (browser tests), Pango (WeasyPrint PDFs), poppler (reading PDFs back),
-# haproxy (the app behind a real reverse proxy), wapiti and sqlmap (`make security`'s scanners), wrk (`make bench`'s load client).
+# haproxy (the app behind a real reverse proxy), wapiti and sqlmap (`make security`'s scanners), wrk (`make bench`'s load client),
+# Graphviz (workflow diagrams on the back office's services page).
 SYSTEM_STAMP := $(VENV)/.system
 
 $(SYSTEM_STAMP): | $(BIN)/python
@@ -43,6 +44,7 @@ $(SYSTEM_STAMP): | $(BIN)/python
 	command -v wapiti >/dev/null || missing="$$missing wapiti"; \
 	command -v sqlmap >/dev/null || missing="$$missing sqlmap"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
