@@ -6,13 +6,16 @@ import datetime as dt
 import json
 
 import peewee as pw
+from flask import current_app, has_app_context
 
 from db import database
 
 
 def utcnow() -> dt.datetime:
-    """Return the current UTC time without tzinfo (stored as UTC everywhere)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The one clock: the current UTC time without tzinfo (stored as UTC everywhere); the app's ``CLOCK``
+    setting, a callable, replaces it (tests freeze and move time with it)."""
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return clock() if clock else dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class JSONField(pw.TextField):

@@ -12,18 +12,13 @@ import datetime as dt
 import hashlib
 import math
 
-from flask import current_app, has_app_context
-
 import db
 from models import RateEvent, utcnow
 
 Window = dt.timedelta | int | float
 
 
-def now() -> dt.datetime:
-    """Return the current UTC time (naive); the app's ``CLOCK`` callable when one is configured."""
-    clock = current_app.config.get("CLOCK") if has_app_context() else None
-    return clock() if clock else utcnow()
+now = utcnow  # the one clock (models.utcnow, CLOCK-aware); the name stays for the modules importing it
 
 
 def _window(window: Window) -> dt.timedelta:

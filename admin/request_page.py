@@ -60,7 +60,7 @@ def amendable_fields(spec: Any) -> list[tuple[str, list[tuple[str, str, bool]]]]
     locale = current_language()
     steps = []
     for step in spec.steps:
-        items = [(fl.id, fl.label.get(locale), fl.type == "file") for fl in step.fields
+        items = [(fl.id, fl.label.get(locale), field_type(fl.type).holds_documents) for fl in step.fields
                  if fl.stores and not fl.staff_only and hasattr(fl, "label")]
         if items:
             steps.append((step.title.get(locale), items))

@@ -6,6 +6,7 @@ import tracking
 from casework.indexing import reindex
 from casework.workflow import is_open_status, record_event
 from db import database
+from forms.types import field_type
 from mail import queue_email
 from models import Applicant, Document, Draft, Office, ServiceRequest, utcnow
 from payments.ledger import assess_request
@@ -26,7 +27,7 @@ def submit_request(applicant: Applicant, office: Office, spec, draft: Draft, ans
             answers=answers, national_code=applicant.national_code,
             applicant_name=applicant.display_name(), submitted_at=now, updated_at=now, status_since=clock_now(),
             due_at=due_at(spec, office, now)))
-        document_ids = [doc_id for _step, field in spec.iter_fields() if field.type == "file"
+        document_ids = [doc_id for _step, field in spec.iter_fields() if field_type(field.type).holds_documents
                         for doc_id in answers.get(field.id) or []]
         (Document.update(request=request, draft=None)
          .where((Document.applicant == applicant) & (Document.id.in_(document_ids or [0]))).execute())

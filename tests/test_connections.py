@@ -8,6 +8,7 @@ import pytest
 from db import database, is_sqlite
 from tests.conftest import USE_PG
 
+pytestmark = pytest.mark.fresh_app  # these tests add routes to the app
 
 @pytest.mark.skipif(USE_PG, reason="SQLite only: PostgreSQL connections come from a pool")
 def test_sqlite_keeps_one_connection_per_thread_across_requests(app):
