@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 import math
 
+from flask import current_app
+
 import db
 from models import RateEvent, utcnow
 
@@ -24,6 +26,11 @@ now = utcnow  # the one clock (models.utcnow, CLOCK-aware); the name stays for t
 def _window(window: Window) -> dt.timedelta:
     """Accept a timedelta or a number of seconds."""
     return window if isinstance(window, dt.timedelta) else dt.timedelta(seconds=window)
+
+
+def ip_limited(ip: str) -> bool:
+    """Whether per-address limits apply to ``ip``: all but RATELIMIT_EXEMPT_IPS (load tests; refused in production)."""
+    return ip not in (current_app.config.get("RATELIMIT_EXEMPT_IPS") or ())
 
 
 def lock(*keys: str) -> None:

@@ -29,7 +29,13 @@ def amend_form(spec, request: ServiceRequest, profile: dict | None = None):
 
 
 def _resume_status(spec, status_id: str) -> str:
-    """Return where an amended request goes: the first non-final status reachable from the amend status."""
+    """Return where an amended request goes: the status's ``resume``, else the one non-final status it leads to."""
+    try:
+        declared = spec.workflow.status(status_id).resume
+    except KeyError:
+        declared = None
+    if declared:
+        return declared
     for candidate in spec.workflow.next_statuses(status_id):
         if not spec.workflow.status(candidate).final:
             return candidate

@@ -225,13 +225,17 @@ class Checker:
                     self.add(("documents", i, "field"), f"document field {document.field!r} is a {target.type} "
                                                         "field, not a file field")
         self.check_staff(spec, top)
-        if isinstance(self.doc.data, dict) and "workflow" in self.doc.data:
+        custom = isinstance(self.doc.data, dict) and "workflow" in self.doc.data
+        if custom:
             check_workflow(self, spec)
         check_fees(self, spec)
         if spec.issues:
             from documents.checks import check_issues
 
             check_issues(self, spec)
+        from workflow import checks as workflow_checks
+
+        workflow_checks.check(self, spec, custom)
 
     def check_staff(self, spec: Service, top: dict[str, FieldSpec]) -> None:
         """Check staff columns, filters and search refer to suitable top-level fields."""

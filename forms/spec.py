@@ -11,7 +11,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, StrictBool, StrictStr
+from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, StrictBool, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
 
 from documents.spec import IssuedDocumentSpec
 from forms import types
@@ -154,6 +155,44 @@ class Registration(Wizard):
     id: Literal["registration"] = "registration"
 
 
+class Guard(Model):
+    """One thing a move requires (workflow/guards.py checks it): exactly one of the keys below."""
+
+    filled: Annotated[list[Slug], Field(min_length=1)] | None = None   # staff-only fields with a value
+    viewed: Literal["all"] | Annotated[list[Slug], Field(min_length=1)] | None = None  # documents staff opened
+    answers: Condition | None = None                                    # a condition on the answers
+    paid: Literal[True] | None = None                                   # fee paid or waived (the fees package)
+    message: Text | None = None                                         # what is missing (answers: required)
+
+    @model_validator(mode="after")
+    def _one(self) -> Guard:
+        """Require exactly one kind, and a message for a condition."""
+        kinds = [key for key in GUARD_KINDS if getattr(self, key) is not None]
+        if len(kinds) != 1:
+            raise PydanticCustomError("guard", "a requirement needs exactly one of 'filled', 'viewed', "
+                                      "'answers', 'paid'")
+        if kinds[0] == "answers" and self.message is None:
+            raise PydanticCustomError("guard", "a requirement on the answers needs a 'message' in both languages "
+                                      "saying what is missing")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """The guard's kind: filled, viewed, answers or paid."""
+        return next(key for key in GUARD_KINDS if getattr(self, key) is not None)
+
+
+GUARD_KINDS = ("filled", "viewed", "answers", "paid")
+
+
+class Timer(Model):
+    """A status that moves on its own after a period (``flask workflow tick``)."""
+
+    after_days: PositiveInt
+    to: Slug
+    remind_days_before: PositiveInt | None = None
+
+
 class Status(Model):
     """One status of a request's workflow."""
 
@@ -165,6 +204,11 @@ class Status(Model):
     appointment: StrictBool = False
     final: StrictBool = False
     public_next: Text | None = None
+    roles: Annotated[list[Slug], Field(min_length=1)] | None = None   # who may move a request into it
+    requires: Annotated[list[Guard], Field(min_length=1)] | None = None  # what entering it needs
+    email: Text | None = None            # Markdown e-mail text on entering it (instead of the default)
+    resume: Slug | None = None           # amend statuses: where the amended request goes
+    timer: Timer | None = None
 
 
 class Transition(Model):
@@ -172,6 +216,8 @@ class Transition(Model):
 
     from_: Slug = Field(alias="from")
     to: Annotated[list[Slug], Field(min_length=1)]
+    roles: Annotated[list[Slug], Field(min_length=1)] | None = None   # who may take these moves
+    requires: Annotated[list[Guard], Field(min_length=1)] | None = None
 
 
 WITHDRAWN = Status(id="withdrawn", label=Text(fa="انصراف متقاضی", en="Withdrawn by the applicant"),
@@ -184,6 +230,14 @@ class Workflow(Model):
     initial: Slug
     statuses: Annotated[list[Status], Field(min_length=1)]
     transitions: list[Transition] = []
+    appointment_status: Slug | None = None   # required when several statuses have appointment: true
+    check_in: Slug | None = None             # where check-in moves a request from the appointment status
+    no_show: Slug | None = None              # where a missed appointment moves it (default: no_show if allowed)
+    booking_from: list[Slug] | None = None   # statuses from which the applicant may book (applicant mode)
+
+    def transitions_between(self, source: str, target: str) -> list[Transition]:
+        """The declared transitions from ``source`` that list ``target``."""
+        return [t for t in self.transitions if t.from_ == source and target in t.to]
 
     @cached_property
     def all_statuses(self) -> tuple[Status, ...]:
@@ -299,6 +353,17 @@ class Appointment(Model):
     instructions: Text | None = None
 
 
+class Target(Model):
+    """A service-level processing target in working days, with per-office overrides."""
+
+    working_days: PositiveInt
+    offices: dict[StrictStr, PositiveInt] = {}
+
+    def days_for(self, office_code: str) -> int:
+        """The target at ``office_code`` (its override, else the service's)."""
+        return self.offices.get(office_code, self.working_days)
+
+
 class Staff(Model):
     """How requests of a service are shown to staff."""
 
@@ -317,6 +382,7 @@ class Service(Wizard):
     fee: Fee | None = None
     fees: FeeTable | None = None  # fees/spec.py: dated fee schedules (the computed, payable fee)
     processing_days: PositiveInt | None = None
+    target: Target | None = None
     offices: Annotated[str | list[str], PlainValidator(_offices), PlainSerializer(lambda v: v)] = "all"
     documents: list[Document] = []
     appointment: Appointment | None = None

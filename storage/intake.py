@@ -284,7 +284,12 @@ def _store(content: bytes, kind: Kind, name: str, *, applicant: Applicant, field
     """Write the blob, then the row (quotas checked again under a lock); remove the blob on failure."""
     _check_quotas(applicant, draft, request, len(content))
     storage = get_storage()
-    key = storage.save(content)
+    try:
+        key = storage.save(content)  # the local backend removes its temporary file when the write fails
+    except OSError as exc:  # the store is full (ENOSPC, a quota) or unreachable: a refusal the person can act on
+        log.error("upload store refused a %s-byte file: %s", len(content), exc)
+        raise UploadRejected(_("The file could not be stored just now: our document store is full or "
+                               "unavailable. Your other answers are saved; please try again later.")) from exc
     try:
         with db.database.atomic():
             _lock_applicant(applicant)

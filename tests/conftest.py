@@ -38,7 +38,7 @@ def _reset_postgres() -> None:
         with database.atomic():
             database.execute_sql("SET LOCAL session_replication_role = replica")  # past audit_log's triggers
             for table in tables:
-                database.execute_sql(f'DELETE FROM "{table}"')  # noqa: S608 (names from the models)
+                database.execute_sql(f'DELETE FROM "{table}"')  # noqa: S608  # nosec B608 (names from the models)
             database.execute_sql(
                 "SELECT setval(s, 1, false) FROM (SELECT pg_get_serial_sequence(t, 'id') AS s "
                 "FROM unnest(%s::text[]) AS t) AS q WHERE s IS NOT NULL", (tables,))
