@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from db import database
 from models import Office, Staff
+from workflow.roles import WORK_ROLES
 
 WEEKDAYS = {day: [["09:00", "13:00"], ["14:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 
@@ -64,6 +65,8 @@ def load() -> Iterator[str]:
             email=email,
             defaults=dict(name="Demo admin", role="admin", password_hash=generate_password_hash(password),
                           totp_secret=pyotp.random_base32(), totp_confirmed=True))
+        # The demo admin may take every step of the shipped workflows (a real admin holds only the roles given).
+        Staff.update(work_roles=list(WORK_ROLES)).where(Staff.id == admin.id).execute()
     yield f"demo admin: {email} / password {password}" + ("" if created else " (unless you changed it)")
     yield f"demo admin TOTP secret: {admin.totp_secret} (add it to an authenticator app, " \
           f"or print the current code with: flask --app app staff totp {email})"

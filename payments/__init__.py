@@ -42,6 +42,9 @@ def init_app(app: Flask) -> None:
                                  current_staff_is_admin=_staff_is_admin)
     app.cli.add_command(cli.payments_cli)
     app.after_request(_allow_checkout_form)
+    from payments.guard import register
+
+    register()  # the workflow requirement `paid: true`
 
 
 def _allow_checkout_form(response):

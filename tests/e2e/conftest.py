@@ -136,7 +136,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox, fak
     deadline = time.monotonic() + 60  # a loaded CI machine may take a while to import everything
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 (loopback only)
+            urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310  # nosec B310 (http, loopback only)
             break
         except OSError:
             time.sleep(0.2)
