@@ -6,13 +6,16 @@ import datetime as dt
 import json
 
 import peewee as pw
+from flask import current_app, has_app_context
 
 from db import database
 
 
 def utcnow() -> dt.datetime:
-    """Return the current UTC time without tzinfo (stored as UTC everywhere)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The one clock: the current UTC time without tzinfo (stored as UTC everywhere); the app's ``CLOCK``
+    setting, a callable, replaces it (tests freeze and move time with it)."""
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return clock() if clock else dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class JSONField(pw.TextField):
@@ -115,6 +118,7 @@ class Staff(BaseModel):
     totp_confirmed = pw.BooleanField(default=False)
     totp_last_step = pw.BigIntegerField(default=0)
     role = pw.CharField(max_length=20, default="officer")
+    work_roles = JSONField(default=lambda: ["officer"])  # casework roles at the office (workflow/roles.py)
     office = pw.ForeignKeyField(Office, null=True, backref="staff", on_delete="SET NULL")
     active = pw.BooleanField(default=True)
     failed_sign_ins = pw.IntegerField(default=0)
@@ -218,6 +222,9 @@ class ServiceRequest(BaseModel):
     submitted_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
     due_at = pw.DateTimeField(null=True)
+    status_since = pw.DateTimeField(null=True)  # when it entered its status (timers count from it)
+    reminded_at = pw.DateTimeField(null=True)  # the timer's reminder for the current status was sent
+    escalated_at = pw.DateTimeField(null=True)  # the office's admins were told it passed its target
 
     class Meta:
         indexes = (
@@ -233,6 +240,8 @@ class ServiceRequest(BaseModel):
             (("closed_at", "service_id", "status", "office"), False),
             (("national_code",), False),
             (("applicant", "submitted_at"), False),
+            (("service_id", "status", "status_since"), False),  # workflow tick: timers due
+            (("is_open", "due_at"), False),  # workflow tick: requests past their target
         )
 
     @classmethod
@@ -286,6 +295,7 @@ class Document(BaseModel):
     size = pw.IntegerField()
     sha256 = pw.CharField(max_length=64)
     uploaded_at = pw.DateTimeField(default=utcnow)
+    viewed_at = pw.DateTimeField(null=True)  # first opened by staff (a workflow guard may require it)
 
 
 class StoredBlob(BaseModel):

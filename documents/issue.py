@@ -37,8 +37,11 @@ def declaration(service: Any, document_type: str) -> Any:
 
 
 def _may(staff: Staff | None, roles: list[str]) -> bool:
-    """Whether ``staff`` has one of ``roles`` (every role of an admin: an admin may do anything an officer may)."""
-    return staff is not None and (staff.role in roles or staff.is_admin)
+    """Whether ``staff`` has one of ``roles``: an access level (an admin may do anything an officer may) or a
+    casework role held at their office (workflow/roles.py)."""
+    from workflow.roles import holds
+
+    return staff is not None and (staff.role in roles or staff.is_admin or any(holds(staff, r) for r in roles))
 
 
 def after_transition(request: ServiceRequest, spec: Any, to_status: str, *, actor_type: str,

@@ -89,7 +89,7 @@ def verify_api(code: str):
 @bp.post("/verify/upload")
 def verify_upload():
     """Check an uploaded PDF: its signature, and that it is byte for byte the document issued."""
-    wait = verify.limited(*_limits())  # every attempt counts, a malformed one too
+    wait = verify.limited(*_limits())  # first: a malformed upload counts against the limit too
     if wait:
         page, status = _page(wait=wait, status=429)
         return page, status, _too_many(wait)
