@@ -23,6 +23,7 @@ import mail
 import payments
 import storage
 from web import errors, form_helpers, security, templating
+from workflow import cli as workflow_cli
 
 csrf = CSRFProtect()
 
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     appointments.init_app(app)
     documents.init_app(app)
     payments.init_app(app)
+    workflow_cli.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
     documents.init_admin(app)

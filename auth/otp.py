@@ -96,7 +96,7 @@ def send_wait(national_code: str, ip: str) -> int:
     return max(
         ratelimit.seconds_until_allowed(send_key(national_code), SENDS_PER_NATIONAL_CODE, SENDS_WINDOW),
         ratelimit.seconds_until_allowed(send_key(national_code), 1, RESEND_GAP),
-        ratelimit.seconds_until_allowed(ip_key(ip), SENDS_PER_IP, SENDS_IP_WINDOW),
+        ratelimit.seconds_until_allowed(ip_key(ip), SENDS_PER_IP, SENDS_IP_WINDOW) if ratelimit.ip_limited(ip) else 0,
     )
 
 
@@ -138,7 +138,8 @@ def issue(national_code: str, email: str, *, locale: str, ip: str) -> Sent:
                             code_hmac=code_hmac(attempt_id, national_code, email, secret),
                             created_at=moment, expires_at=moment + CODE_LIFETIME)
         ratelimit.hit(send_key(national_code))
-        ratelimit.hit(ip_key(ip))
+        if ratelimit.ip_limited(ip):
+            ratelimit.hit(ip_key(ip))
         if matches:
             queue_email(email, "otp", locale, sensitive=True, code=code,
                         minutes=int(CODE_LIFETIME.total_seconds() // 60), national_code_end=national_code[-4:])

@@ -147,9 +147,9 @@ def bulk_insert(app, requests: list, answers: list) -> None:
         if is_sqlite():
             with database.atomic():
                 cursor = database.cursor()
-                cursor.executemany(f"INSERT INTO service_request ({', '.join(REQUEST_COLUMNS)}) VALUES "
+                cursor.executemany(f"INSERT INTO service_request ({', '.join(REQUEST_COLUMNS)}) VALUES "  # nosec B608
                                    f"({', '.join('?' * len(REQUEST_COLUMNS))})", requests)
-                cursor.executemany(f"INSERT INTO request_answer_index ({', '.join(ANSWER_COLUMNS)}) VALUES "
+                cursor.executemany(f"INSERT INTO request_answer_index ({', '.join(ANSWER_COLUMNS)}) VALUES "  # nosec B608
                                    "(?, ?, ?, ?)", answers)
             database.execute_sql("ANALYZE")
             return

@@ -64,7 +64,7 @@ def csrf_cookie_and_token(base: str, cookie: str) -> tuple[str, str]:
 
     request = urllib.request.Request(base + STEP_PATH,  # noqa: S310 (loopback)
                                      headers={"Cookie": cookie, "User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  # nosec B310 (http, loopback)
         page = response.read().decode()
         set_cookie = response.headers.get("Set-Cookie", "")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)

@@ -16,12 +16,15 @@ from storage.intake import CONTENT_TYPES
 
 log = logging.getLogger(__name__)
 
-CSP = "default-src 'none'; sandbox"
+# default-src 'none' already covers object-src, but base-uri and frame-ancestors have no fallback to it and
+# `sandbox` restricts what the document may do, not who may frame it: all three are stated.
+LOCKED = "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+CSP = LOCKED + "; sandbox"
 # Browsers' built-in PDF viewers refuse to run in a sandboxed document (Chrome shows "This page has
 # been blocked", Safari a blank page), so an inline PDF gets the policy without `sandbox`. It is
 # still a verified PDF served as application/pdf with nosniff: the browser can only hand it to its
 # PDF viewer, which keeps PDF scripts away from the site's origin.
-CSP_INLINE_PDF = "default-src 'none'"
+CSP_INLINE_PDF = LOCKED
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from wtforms import fields as wf
 
 import forms.html
+from forms.types import field_type
 from forms.wtf import DatePartsField, GroupField, NoticeField, UploadField
 from i18n import localized_digits
 
@@ -29,10 +30,15 @@ _KIND_BY_CLASS: tuple[tuple[type, str], ...] = (
 
 
 def field_kind(field: wf.Field) -> str:
-    """Return how a field is laid out: text, choices, checks, boolean, date, group, file, notice, hidden."""
+    """Return how a field is laid out: text, choices, checks, boolean, date, group, file, notice, hidden.
+
+    Schema fields are laid out as their type says; hand-written forms by their WTForms classes."""
     declared = getattr(field, "mikhak_kind", None)
     if declared:
         return declared
+    schema_type = (field.render_kw or {}).get("data-type")
+    if schema_type:  # a schema field: its type says (forms/types/), an unknown type is an error
+        return field_type(schema_type).layout_of(field)
     for cls, kind in _KIND_BY_CLASS:
         if isinstance(field, cls):
             if kind == "checks" and not _renders_checkboxes(field):

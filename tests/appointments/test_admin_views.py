@@ -57,6 +57,13 @@ def test_check_in_then_complete(app, client, clock, office_day):
         assert AuditLog.select().where(AuditLog.action == "appointment.check_in").count() == 2
         attended = Appointment.get(Appointment.request == passport.id)
     client.post("/admin/appointments/check-in/", data={"code": passport.tracking_code})
+    # The passport workflow requires the number of the passport handed over before completion (#15).
+    refused = client.post(f"/admin/appointments/{attended.id}/complete/", follow_redirects=True)
+    assert "نخست فیلدهای کارکنان را پر کنید: شمارهٔ گذرنامهٔ صادرشده." in page(refused)  # a Persian client
+    with app.app_context():
+        assert ServiceRequest.get_by_id(passport.id).status == "attended"
+        ServiceRequest.update(staff_answers={"issued_passport_number": "Z12345678"}).where(
+            ServiceRequest.id == passport.id).execute()
     assert client.post(f"/admin/appointments/{attended.id}/complete/").status_code == 303
     with app.app_context():
         assert ServiceRequest.get_by_id(passport.id).status == "completed"

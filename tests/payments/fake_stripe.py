@@ -119,7 +119,7 @@ class FakeStripe:
         request = urllib.request.Request(self.webhook_url, data=payload, method="POST", headers={  # noqa: S310
             "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": sign(payload),
             "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)"})
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (a local URL)
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec B310 (the test's loopback webhook URL)
             self.deliveries.append(response.status)
             return response.status
 

@@ -87,10 +87,10 @@ def test_a_misspelt_or_unknown_setting_is_a_start_up_warning(monkeypatch, test_c
 
 
 def test_known_settings_give_no_warning():
-    environ = {name: "x" for name in config.defaults("/tmp")} | {"MIKHAK_INSTANCE": "/tmp/x", "PATH": "/usr/bin"}
-    assert config.unknown_variables(config.defaults("/tmp"), environ) == []
+    environ = {name: "x" for name in config.defaults("instance")} | {"MIKHAK_INSTANCE": "instance", "PATH": "/usr/bin"}
+    assert config.unknown_variables(config.defaults("instance"), environ) == []
 
 
 def test_a_setting_that_is_not_a_number_stops_start_up_with_its_name():
     with pytest.raises(RuntimeError, match="PROXY_FIX"):
-        config.from_environment(config.defaults("/tmp"), {"PROXY_FIX": "yes please"})
+        config.from_environment(config.defaults("instance"), {"PROXY_FIX": "yes please"})

@@ -87,4 +87,4 @@ def test_init_app_creates_a_private_upload_dir(tmp_path) -> None:
 
 def test_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match="UPLOAD_BACKEND must be 'local' or 'database'"):
-        make_storage({"UPLOAD_BACKEND": "s3", "UPLOAD_DIR": "/tmp/x"})
+        make_storage({"UPLOAD_BACKEND": "s3", "UPLOAD_DIR": "never-used"})

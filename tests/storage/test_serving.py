@@ -28,7 +28,8 @@ def test_inline_image_headers(applicant, upload_backend: str) -> None:
     assert response.headers["Content-Disposition"] == "inline; filename=\"photo.jpg\"; filename*=UTF-8''photo.jpg"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "private, no-store"
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; sandbox")
     assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert response.get_data() == get_storage().open(document.storage_key)
 
@@ -47,7 +48,8 @@ def test_persian_name_attachment(applicant) -> None:
 
 def test_inline_pdf_is_not_sandboxed_so_browsers_can_show_it(applicant) -> None:
     response = send_document(store(applicant, PDF, "form.pdf"), as_attachment=False)
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -62,6 +64,7 @@ def test_content_disposition_fallback_is_safe_ascii(name: str, fallback: str) ->
     assert unquote(header.split("UTF-8''", 1)[1]) == (name or "document")
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_headers_survive_the_app_wide_hooks(app, client, applicant) -> None:
     document = store(applicant, jpeg(), "photo.jpg")
     app.add_url_rule("/test-document", "test_document", lambda: send_document(document, as_attachment=False))
