@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 import math
 
+from flask import current_app
+
 import db
 from models import RateEvent, utcnow
 

@@ -11,7 +11,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, StrictBool, StrictStr
+from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, StrictBool, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
 
 from documents.spec import IssuedDocumentSpec
 from forms import types
