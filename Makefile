@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test e2e lint security scan check-schemas translations extract-messages worker bench clean
+.PHONY: run test e2e lint security scan check-schemas translations extract-messages worker bench clean totp
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,8 @@ run: $(VENV)/.runtime translations
 	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian packages the tests need: Chromium (browser tests), Pango (WeasyPrint PDFs), poppler (reading PDFs back),
-# haproxy (the app behind a real reverse proxy), wapiti and sqlmap (`make security`'s scanners), wrk (`make bench`'s load client).
+# haproxy (the app behind a real reverse proxy), wapiti and sqlmap (`make security`'s scanners), wrk (`make bench`'s load client),
+# Graphviz (workflow diagrams on the back office's services page).
 SYSTEM_STAMP := $(VENV)/.system
 
 $(SYSTEM_STAMP): | $(BIN)/python
@@ -43,6 +44,7 @@ $(SYSTEM_STAMP): | $(BIN)/python
 	command -v wapiti >/dev/null || missing="$$missing wapiti"; \
 	command -v sqlmap >/dev/null || missing="$$missing sqlmap"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -88,6 +90,14 @@ extract-messages: $(VENV)/.runtime
 # The speed suite (bench/RESULTS.md): generated step vs hand-written, sign-in, memory, start-up. < 10 min on 2 cores.
 bench: $(VENV)/.dev translations $(SYSTEM_STAMP)
 	$(BIN)/python bench/bench_step.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_signin.py
+	$(BIN)/python bench/bench_memory.py
+	$(BIN)/python bench/bench_startup.py --repeat 2
+
+# The current TOTP code of a staff member (development only): `make totp` for the demo admin, or EMAIL=… make totp.
+EMAIL ?= admin@mikhak.example
+totp: $(VENV)/.runtime
+	@$(FLASK) staff totp $(EMAIL)
 
 worker: $(VENV)/.runtime
 	$(FLASK) mail work

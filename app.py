@@ -23,6 +23,7 @@ import mail
 import payments
 import storage
 from web import errors, form_helpers, security, templating
+from workflow import cli as workflow_cli
 
 csrf = CSRFProtect()
 
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     appointments.init_app(app)
     documents.init_app(app)
     payments.init_app(app)
+    workflow_cli.init_app(app)
     _register_blueprints(app)
     admin.init_app(app)
     documents.init_admin(app)
@@ -66,7 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
     from applicant import home, my_requests, registration, requests, services, tracking
+    from web.help import bp as help_bp
     from web.main import bp as main_bp
 
-    for blueprint in (main_bp, services.bp, registration.bp, home.bp, requests.bp, my_requests.bp, tracking.bp):
+    for blueprint in (main_bp, help_bp, services.bp, registration.bp, home.bp, requests.bp, my_requests.bp,
+                      tracking.bp):
         app.register_blueprint(blueprint)

@@ -44,8 +44,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_EHLO_HOSTNAME": "",  # name given in EHLO; default: the domain of MAIL_FROM (never a DNS look-up)
         "MAIL_SEND_INLINE": True,
         "PUBLIC_URL": "http://127.0.0.1:5000",
+        "FEEDBACK_EMAIL": "feedback@mikhak.example",  # where the footer's "give feedback" link writes to
         "PROXY_FIX": 0,  # number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none)
         "RATELIMIT_STORAGE_URI": "",
+        "RATELIMIT_EXEMPT_IPS": [],  # load tests only (bench/bench_signin.py): no per-address limits for these
         "DRAFT_TTL_DAYS": 30,
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_ABSOLUTE_HOURS": 12,
@@ -118,6 +120,8 @@ def check_production(config: dict[str, Any]) -> None:
                         "to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')")
     if config.get("DEBUG"):
         problems.append("DEBUG must be off in production")
+    if config.get("RATELIMIT_EXEMPT_IPS"):
+        problems.append("RATELIMIT_EXEMPT_IPS is a load-test setting; leave it empty in production")
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be 'smtp' in production")
     if problems:

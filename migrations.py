@@ -7,7 +7,17 @@ from collections.abc import Callable
 from playhouse.migrate import SchemaMigrator, migrate
 
 from db import database, is_sqlite
-from models import ALL_MODELS, IssuedDocument, MailMessage, RequestEvent, SchemaVersion, ServiceRequest
+from models import (
+    ALL_MODELS,
+    Document,
+    IssuedDocument,
+    IssuedDocumentFile,
+    MailMessage,
+    RequestEvent,
+    SchemaVersion,
+    ServiceRequest,
+    Staff,
+)
 
 SQLITE_AUDIT_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -96,6 +106,22 @@ def _system_notes(migrator: SchemaMigrator) -> None:
     migrate(migrator.add_column("request_event", "system_note", RequestEvent.system_note))
 
 
+def _workflow_two(migrator: SchemaMigrator) -> None:
+    """9: casework roles of staff, timers and targets of requests, documents' first view (workflow/)."""
+    migrate(
+        migrator.add_column("staff", "work_roles", Staff.work_roles),
+        migrator.add_column("service_request", "status_since", ServiceRequest.status_since),
+        migrator.add_column("service_request", "reminded_at", ServiceRequest.reminded_at),
+        migrator.add_column("service_request", "escalated_at", ServiceRequest.escalated_at),
+        migrator.add_column("document", "viewed_at", Document.viewed_at),
+        migrator.add_index("service_request", ("service_id", "status", "status_since"), False),
+        migrator.add_index("service_request", ("is_open", "due_at"), False),
+    )
+    # Officers keep preparing cases; nobody holds the new roles (consul, cashier, reception) until given them.
+    Staff.update(work_roles=["officer"]).execute()
+    ServiceRequest.update(status_since=ServiceRequest.updated_at).execute()
+
+
 OFFICE_PAYMENT_COLUMNS = (
     "ALTER TABLE office ADD COLUMN currency VARCHAR(3) NOT NULL DEFAULT 'EUR'",
     "ALTER TABLE office ADD COLUMN payment_methods TEXT NOT NULL DEFAULT '[\"bank_transfer\", \"counter\"]'",
@@ -113,13 +139,15 @@ def _payments(migrator: SchemaMigrator) -> None:
 
 
 def _issued_documents(migrator: SchemaMigrator) -> None:
-    """12: `issued_document`: signed documents issued for requests, their verification codes and revocations."""
-    database.create_tables([IssuedDocument])
+    """12: `issued_document` (+ its PDF in `issued_document_file`): signed documents issued for requests, their
+    verification codes and revocations."""
+    database.create_tables([IssuedDocument, IssuedDocumentFile])
 
 
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _mail_sensitive, 3: _audit_append_only,
                                                             4: _list_indexes, 5: _answer_statistics, 6: _open_flag,
-                                                            7: _system_notes, 10: _payments, 12: _issued_documents}
+                                                            7: _system_notes, 9: _workflow_two, 10: _payments,
+                                                            12: _issued_documents}
 # Steps that add more than tables (triggers, statistics) also run on a fresh database, after the tables.
 ON_CREATE: tuple[Callable[[], None], ...] = (_audit_append_only, _answer_statistics)
 LATEST = max(MIGRATIONS, default=1)

@@ -6,13 +6,16 @@ import datetime as dt
 import json
 
 import peewee as pw
+from flask import current_app, has_app_context
 
 from db import database
 
 
 def utcnow() -> dt.datetime:
-    """Return the current UTC time without tzinfo (stored as UTC everywhere)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The one clock: the current UTC time without tzinfo (stored as UTC everywhere); the app's ``CLOCK``
+    setting, a callable, replaces it (tests freeze and move time with it)."""
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return clock() if clock else dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class JSONField(pw.TextField):
@@ -115,6 +118,7 @@ class Staff(BaseModel):
     totp_confirmed = pw.BooleanField(default=False)
     totp_last_step = pw.BigIntegerField(default=0)
     role = pw.CharField(max_length=20, default="officer")
+    work_roles = JSONField(default=lambda: ["officer"])  # casework roles at the office (workflow/roles.py)
     office = pw.ForeignKeyField(Office, null=True, backref="staff", on_delete="SET NULL")
     active = pw.BooleanField(default=True)
     failed_sign_ins = pw.IntegerField(default=0)
@@ -218,6 +222,9 @@ class ServiceRequest(BaseModel):
     submitted_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
     due_at = pw.DateTimeField(null=True)
+    status_since = pw.DateTimeField(null=True)  # when it entered its status (timers count from it)
+    reminded_at = pw.DateTimeField(null=True)  # the timer's reminder for the current status was sent
+    escalated_at = pw.DateTimeField(null=True)  # the office's admins were told it passed its target
 
     class Meta:
         indexes = (
@@ -233,6 +240,8 @@ class ServiceRequest(BaseModel):
             (("closed_at", "service_id", "status", "office"), False),
             (("national_code",), False),
             (("applicant", "submitted_at"), False),
+            (("service_id", "status", "status_since"), False),  # workflow tick: timers due
+            (("is_open", "due_at"), False),  # workflow tick: requests past their target
         )
 
     @classmethod
@@ -286,6 +295,7 @@ class Document(BaseModel):
     size = pw.IntegerField()
     sha256 = pw.CharField(max_length=64)
     uploaded_at = pw.DateTimeField(default=utcnow)
+    viewed_at = pw.DateTimeField(null=True)  # first opened by staff (a workflow guard may require it)
 
 
 class StoredBlob(BaseModel):
@@ -422,8 +432,7 @@ class IssuedDocument(BaseModel):
     signer_name = pw.CharField(max_length=200, default="")
     issued_at = pw.DateTimeField(default=utcnow)
     expires_at = pw.DateTimeField(null=True)
-    pdf = pw.BlobField()
-    sha256 = pw.CharField(max_length=64, index=True)
+    sha256 = pw.CharField(max_length=64, index=True)  # of the signed PDF (IssuedDocumentFile)
     key_fingerprint = pw.CharField(max_length=64)
     revoked_at = pw.DateTimeField(null=True)
     revoked_by = pw.ForeignKeyField(Staff, null=True, backref="revoked_documents", on_delete="SET NULL")
@@ -434,12 +443,24 @@ class IssuedDocument(BaseModel):
     class Meta:
         indexes = ((("request", "issued_at"), False),)
 
+    @property
+    def pdf(self) -> bytes:
+        """The signed PDF, as issued."""
+        return bytes(IssuedDocumentFile.get(IssuedDocumentFile.document == self.id).pdf)
+
+
+class IssuedDocumentFile(BaseModel):
+    """The signed PDF of an issued document, apart so that verification reads only small rows."""
+
+    document = pw.ForeignKeyField(IssuedDocument, unique=True, backref="files", on_delete="CASCADE")
+    pdf = pw.BlobField()
+
 
 ALL_MODELS = [
     SchemaVersion, Office, Applicant, ProfileRevision, Staff, UserSession, OtpChallenge, RateEvent,
     SchemaSnapshot, Draft, ServiceRequest, RequestAnswerIndex, RequestEvent, Document, StoredBlob,
     MailMessage, AuditLog, Slot, Appointment, RescheduleRequest, ClosedDay,
-    IssuedDocument,
+    IssuedDocument, IssuedDocumentFile,
 ]
 
 from payments.models import PAYMENT_MODELS  # noqa: E402  (payments/models.py builds on the models above)

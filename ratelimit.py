@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import math
 
-from flask import current_app, has_app_context
+from flask import current_app
 
 import db
 from models import RateEvent, utcnow
@@ -20,15 +20,17 @@ from models import RateEvent, utcnow
 Window = dt.timedelta | int | float
 
 
-def now() -> dt.datetime:
-    """Return the current UTC time (naive); the app's ``CLOCK`` callable when one is configured."""
-    clock = current_app.config.get("CLOCK") if has_app_context() else None
-    return clock() if clock else utcnow()
+now = utcnow  # the one clock (models.utcnow, CLOCK-aware); the name stays for the modules importing it
 
 
 def _window(window: Window) -> dt.timedelta:
     """Accept a timedelta or a number of seconds."""
     return window if isinstance(window, dt.timedelta) else dt.timedelta(seconds=window)
+
+
+def ip_limited(ip: str) -> bool:
+    """Whether per-address limits apply to ``ip``: all but RATELIMIT_EXEMPT_IPS (load tests; refused in production)."""
+    return ip not in (current_app.config.get("RATELIMIT_EXEMPT_IPS") or ())
 
 
 def lock(*keys: str) -> None:

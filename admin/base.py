@@ -25,6 +25,7 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
+from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -203,6 +204,10 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return list(query.offset(max(offset or 0, 0)).limit(min(max(limit, 1), 50)))
 
 
+class UnusedForm(BaseForm):
+    """The form of an action no role may take in a view (never shown: the view refuses the action)."""
+
+
 def _role_property(attribute: str) -> property:
     def getter(self: StaffModelView) -> bool:
         if not has_request_context():  # building the view: Flask-Admin prepares what some role may use
@@ -248,6 +253,15 @@ class StaffModelView(StaffAccess, ModelView):
             raise TypeError(f"{type(self).__name__}: officers may open it but {model.__name__} has no office "
                             "scope; call admin.base.register_office_scope first")
         super().__init__(model, *args, **kwargs)
+
+    # -- forms ----------------------------------------------------------------------------
+    def get_create_form(self) -> type:
+        """The create form, scaffolded only when some role may create here (start-up: one per service list)."""
+        return super().get_create_form() if self.create_roles else UnusedForm
+
+    def get_edit_form(self) -> type:
+        """The edit form, scaffolded only when some role may edit here."""
+        return super().get_edit_form() if self.edit_roles else UnusedForm
 
     # -- queries --------------------------------------------------------------------------
     def base_query(self) -> pw.ModelSelect:

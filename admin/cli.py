@@ -11,6 +11,7 @@ from admin import credentials
 from auth import sessions
 from db import database
 from models import Office, Staff
+from workflow.roles import DEFAULT_WORK_ROLES, WORK_ROLES
 
 staff_cli = AppGroup("staff", help="Back-office staff accounts.")
 
@@ -38,8 +39,11 @@ def _new_password(prompt: bool) -> tuple[str, bool]:
 @click.option("--office", "office_code", default=None, help="Office code (required for officers).")
 @click.option("--role", type=click.Choice(["admin", "officer"]), default="officer", show_default=True)
 @click.option("--name", default="", help="Name shown in the back office.")
+@click.option("--work-role", "work_roles", multiple=True, type=click.Choice(list(WORK_ROLES)),
+              help="A casework role at the office (repeat for several; default: officer).")
 @click.option("--prompt-password", is_flag=True, help="Ask for the password instead of generating one.")
-def create_command(email: str, office_code: str | None, role: str, name: str, prompt_password: bool) -> None:
+def create_command(email: str, office_code: str | None, role: str, name: str, work_roles: tuple[str, ...],
+                   prompt_password: bool) -> None:
     """Create a staff account and print its initial password; the authenticator is set up at first sign-in."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
@@ -57,9 +61,10 @@ def create_command(email: str, office_code: str | None, role: str, name: str, pr
     password, generated = _new_password(prompt_password)
     with database.atomic():
         staff = Staff.create(email=email, name=name, role=role, office=office,
+                             work_roles=list(work_roles or DEFAULT_WORK_ROLES),
                              password_hash=credentials.hash_password(password))
         audit.record("staff.created", actor="cli", object_type="staff", object_id=staff.id,
-                     office_id=staff.office_id, role=role)
+                     office_id=staff.office_id, role=role, work_roles=staff.work_roles)
     click.echo(f"created {role} {email}" + (f" at {office.code}" if office else " (every office)"))
     if generated:
         click.echo(f"initial password (shown once): {password}")
@@ -126,4 +131,23 @@ def list_command() -> None:
         office = staff.office.code if staff.office_id else "-"
         state = "inactive" if not staff.active else "locked" if credentials.is_locked(staff) else "active"
         totp = "totp" if staff.totp_confirmed else "no-totp"
-        click.echo(f"{staff.email}\t{staff.role}\t{office}\t{state}\t{totp}")
+        roles = ",".join(staff.work_roles or ()) or "-"
+        click.echo(f"{staff.email}\t{staff.role}\t{office}\t{roles}\t{state}\t{totp}")
+
+
+@staff_cli.command("roles")
+@click.argument("email")
+@click.argument("roles", nargs=-1, type=click.Choice(list(WORK_ROLES)))
+def roles_command(email: str, roles: tuple[str, ...]) -> None:
+    """Set the casework roles of a staff member at their office (none given: print them)."""
+    staff = credentials.find_staff(email)
+    if staff is None:
+        raise click.ClickException(f"no staff account {email}")
+    if roles:
+        with database.atomic():
+            before = list(staff.work_roles or ())
+            Staff.update(work_roles=sorted(set(roles))).where(Staff.id == staff.id).execute()
+            audit.record("staff.work_roles", actor="cli", object_type="staff", object_id=staff.id,
+                         office_id=staff.office_id, before=before, after=sorted(set(roles)))
+        staff = Staff.get_by_id(staff.id)
+    click.echo(f"{staff.email}: {', '.join(staff.work_roles or ()) or 'no casework role'}")

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin.base import Localized, current_staff, scope
 from casework.indexing import index_values
+from forms.types import field_type
 from i18n import bilingual
 from models import Office, RequestAnswerIndex, ServiceRequest, Staff
 from persian import normalize_digits
@@ -214,19 +215,37 @@ def _yes_no() -> list[tuple[str, Any]]:
     return [("true", _("Yes")), ("false", _("No"))]
 
 
+def _options_filters(service_id: str, field: Any, name: Any) -> list[BasePeeweeFilter]:
+    return [AnswerEquals(service_id, field, name, options=_choice_options(field))]
+
+
+def _country_filters(service_id: str, field: Any, name: Any) -> list[BasePeeweeFilter]:
+    return [AnswerEquals(service_id, field, name, options=_in_request(_country_options))]
+
+
+def _yes_no_filters(service_id: str, field: Any, name: Any) -> list[BasePeeweeFilter]:
+    return [AnswerEquals(service_id, field, name, options=_in_request(_yes_no))]
+
+
+def _date_filters(service_id: str, field: Any, name: Any) -> list[BasePeeweeFilter]:
+    return [AnswerDateBetween(service_id, field, name, data_type="daterangepicker")]
+
+
+def _number_filters(service_id: str, field: Any, name: Any) -> list[BasePeeweeFilter]:
+    return [AnswerNumberCompare(service_id, field, name, greater=True),
+            AnswerNumberCompare(service_id, field, name, greater=False)]
+
+
+# A field type's `staff_filter` (forms/types/) names one of these.
+FILTER_KINDS: dict[str, Callable[[str, Any, Any], list[BasePeeweeFilter]]] = {
+    "options": _options_filters, "country": _country_filters, "yesno": _yes_no_filters,
+    "date": _date_filters, "number": _number_filters,
+}
+
+
 def answer_filters(service_id: str, field: Any) -> list[BasePeeweeFilter]:
-    """The filters of one `staff.filters` field, by its type (choice, multichoice, country, yesno, date, number)."""
-    name = Localized(field.label)
-    kind = field.type
-    if kind in ("choice", "multichoice"):
-        return [AnswerEquals(service_id, field, name, options=_choice_options(field))]
-    if kind == "country":
-        return [AnswerEquals(service_id, field, name, options=_in_request(_country_options))]
-    if kind == "yesno":
-        return [AnswerEquals(service_id, field, name, options=_in_request(_yes_no))]
-    if kind == "date":
-        return [AnswerDateBetween(service_id, field, name, data_type="daterangepicker")]
-    if kind == "number":
-        return [AnswerNumberCompare(service_id, field, name, greater=True),
-                AnswerNumberCompare(service_id, field, name, greater=False)]
-    return [AnswerEquals(service_id, field, name)]
+    """The filters of one `staff.filters` field, as its type says; a type without staff filters is an error."""
+    kind = field_type(field.type).staff_filter
+    if kind is None:
+        raise ValueError(f"{field.type} fields cannot be staff filters (field {field.id!r})")
+    return FILTER_KINDS[kind](service_id, field, Localized(field.label))

@@ -14,15 +14,17 @@ from flask_admin.contrib.peewee.filters import DateTimeBetweenFilter, FilterEqua
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from wtforms import PasswordField, SelectField, TextAreaField
+from wtforms import PasswordField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin import credentials
 from admin.base import ADMIN_ONLY, ROLES, StaffModelView, current_staff, record
 from auth import sessions
 from models import AuditLog, Staff
 from persian import normalize_digits
+from workflow.roles import WORK_ROLES, describe
 
 
 class JSONTextField(TextAreaField):
@@ -143,13 +145,21 @@ class StaffAccountView(StaffModelView):
     """Staff accounts (admins only): roles, offices, unlocking, authenticator resets."""
 
     roles = create_roles = edit_roles = delete_roles = export_roles = ADMIN_ONLY
-    column_list = ["email", "name", "role", "office", "active", "totp_confirmed", "locked_until", "created_at"]
+    column_list = ["email", "name", "role", "work_roles", "office", "active", "totp_confirmed", "locked_until",
+                   "created_at"]
     column_searchable_list = ["email", "name"]
     column_filters = ["role", "active"]
     column_default_sort = "email"
-    form_columns = ["email", "name", "role", "office", "active"]
-    form_overrides = {"role": SelectField}
-    form_args = {"role": {"choices": ROLE_CHOICES}, "email": {"validators": [Email(), Length(max=254)]}}
+    form_columns = ["email", "name", "role", "office", "work_roles", "active"]
+    form_overrides = {"role": SelectField, "work_roles": SelectMultipleField}
+    form_args = {
+        "role": {"choices": ROLE_CHOICES}, "email": {"validators": [Email(), Length(max=254)]},
+        "work_roles": {"choices": [SelectChoice(key, label) for key, label in WORK_ROLES.items()],
+                       "widget": ListWidget(prefix_label=False), "option_widget": CheckboxInput(),
+                       "description": _l("The workflow steps this person may take at their office (an "
+                                         "administrator's at every office): only a consul signs and approves "
+                                         "where a service's workflow says so.")},
+    }
     form_extra_fields = {
         "new_password": PasswordField(
             _l("New password"), validators=[Optional(), Length(min=credentials.MIN_PASSWORD_LENGTH, max=256)],
@@ -159,10 +169,12 @@ class StaffAccountView(StaffModelView):
     }
     column_labels = {
         "email": _l("Email address"), "name": _l("Name"), "role": _l("Role"), "office": _l("Office"),
+        "work_roles": _l("Casework roles"),
         "active": _l("Active"), "totp_confirmed": _l("Authenticator set up"), "locked_until": _l("Locked until"),
         "created_at": _l("Created"), "new_password": _l("New password"),
     }
-    column_formatters = {"role": lambda v, c, m, n: ROLE_LABELS.get(m.role, m.role)}
+    column_formatters = {"role": lambda v, c, m, n: ROLE_LABELS.get(m.role, m.role),
+                         "work_roles": lambda v, c, m, n: describe(m.work_roles or ())}
 
     def on_model_change(self, form: Any, model: Staff, is_created: bool) -> None:
         model.email = (model.email or "").strip().lower()

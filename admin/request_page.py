@@ -32,6 +32,8 @@ from models import Document, RequestEvent, ServiceRequest, Staff, utcnow
 from ratelimit import now
 from storage import BlobNotFound, StorageError, send_document
 from wizard.snapshots import spec_for_version
+from workflow import moves
+from workflow.targets import due_day
 
 PROFILE_SUMMARY = ("first_name", "last_name", "birth_date", "birth_place", "residence_country", "phone", "email")
 
@@ -58,7 +60,7 @@ def amendable_fields(spec: Any) -> list[tuple[str, list[tuple[str, str, bool]]]]
     locale = current_language()
     steps = []
     for step in spec.steps:
-        items = [(fl.id, fl.label.get(locale), fl.type == "file") for fl in step.fields
+        items = [(fl.id, fl.label.get(locale), field_type(fl.type).holds_documents) for fl in step.fields
                  if fl.stores and not fl.staff_only and hasattr(fl, "label")]
         if items:
             steps.append((step.title.get(locale), items))
@@ -157,12 +159,16 @@ class RequestPageMixin:
         amendable = amendable_fields(spec) if spec else []
         transitions = []
         at_office = office_flow.office_statuses(flow) if flow else set()
+        staff = current_staff()
         for sid in flow.workflow.next_statuses(row.status) if flow else []:
             if sid in at_office:  # reached through booking and the day at the office, never a plain button
+                continue
+            if not moves.permitted(staff, row, flow, sid):  # another role's move: no button
                 continue
             target = flow.workflow.status(sid)
             form = forms.get(sid) or TransitionForm(formdata=None, to_status=sid, prefix=f"t_{sid}")
             form.amend.choices = amend_choices(amendable)
+            form.unmet = moves.unmet(staff, row, spec, flow, sid)
             transitions.append((target, form))
         assign = AssignForm(formdata=None, staff=str(row.assigned_to_id or ""))
         assign.staff.choices = _assign_choices(row)
@@ -171,6 +177,7 @@ class RequestPageMixin:
         context = dict(
             request_url=request_url, row=row, spec=spec, flow=flow, applicant=applicant,
             status=_status(flow, row.status), overdue=bool(row.due_at and row.due_at < now() and row.is_open),
+            due_day=due_day(row.due_at, row.office) if row.due_at else None,
             profile_rows=_profile_rows(profile, locale),
             answers=display_answers(spec, row.answers or {}, locale, profile=profile) if spec else [],
             staff_answers=display_answers(spec, {**(row.answers or {}), **(row.staff_answers or {})}, locale,
@@ -204,16 +211,21 @@ class RequestPageMixin:
         if sid not in flow.workflow.next_statuses(row.status) or sid in office_flow.office_statuses(flow):
             flash(_("This request cannot move from its current status to the one asked for."), "error")
             return self._back(row)
+        staff = current_staff()
+        if not moves.permitted(staff, row, flow, sid):
+            moves.audit_refusal(staff, row, flow, sid)
+            deny(403, "workflow_role", to_status=sid)
         form = TransitionForm(prefix=f"t_{sid}")
         spec = version_spec(row)
         form.amend.choices = amend_choices(amendable_fields(spec))
         target = flow.workflow.status(sid)
         if form.validate_on_submit():
             amend = list(form.amend.data or []) if target.amend else []
-            if target.amend and not amend:
+            if moves.unmet(staff, row, spec, flow, sid):
+                form.refused = True  # the page lists what is missing under the button
+            elif target.amend and not amend:
                 form.amend.errors = [_("Choose at least one answer or document the applicant must amend.")]
             else:
-                staff = current_staff()
                 previous = row.status
                 try:
                     with database.atomic():
@@ -283,6 +295,9 @@ class RequestPageMixin:
         download = request.args.get("download") == "1"
         record("document.download" if download else "document.view", document, tracking_code=row.tracking_code,
                field=document.field_id, object_type="document", object_id=document.id, office_id=row.office_id)
+        if document.viewed_at is None:
+            Document.update(viewed_at=utcnow()).where((Document.id == document.id)
+                                                      & Document.viewed_at.is_null()).execute()
         try:
             return send_document(document, as_attachment=download)
         except (BlobNotFound, StorageError):

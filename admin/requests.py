@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 import audit
 from admin import filters as f
 from admin.base import ROLES, Localized, StaffModelView, current_staff, office_filter, record, service_endpoint
-from admin.request_page import RequestPageMixin, workflow_spec
+from admin.request_page import RequestPageMixin, version_spec, workflow_spec
 from appointments.workflow import office_statuses
 from casework.indexing import index_values
 from casework.workflow import TransitionRefused, transition
@@ -31,6 +31,8 @@ from models import Office, RequestAnswerIndex, ServiceRequest, Staff, utcnow
 from persian import normalize_digits
 from ratelimit import now
 from tracking import format_code, is_valid_code, normalize_code
+from workflow import moves
+from workflow.targets import due_day
 
 COUNT_CAP = 1000
 STANDARD_COLUMNS = ["tracking_code", "national_code", "applicant_name", "office", "status", "submitted_at",
@@ -215,7 +217,8 @@ class RequestListView(RequestPageMixin, StaffModelView):
             if name == "due_at":
                 if not row.due_at:
                     return ""
-                return format_date(row.due_at.date()) if html else row.due_at.date().isoformat()
+                day = due_day(row.due_at, _offices().get(row.office_id))  # in the office's zone
+                return format_date(day) if html else day.isoformat()
             return getattr(row, name) or ""
 
         def formatter(view: Any, context: Any, row: ServiceRequest, column: str) -> Any:
@@ -227,8 +230,10 @@ class RequestListView(RequestPageMixin, StaffModelView):
                 return Markup('<a href="{}" dir="ltr" class="tracking-code">{}</a>').format(
                     url, format_code(text) if is_valid_code(text) else text)
             if name == "due_at" and text and is_overdue(row):
-                return Markup('<span class="overdue">{} <span class="badge badge-danger">{}</span></span>').format(
-                    text, _("Overdue"))
+                escalated = Markup(' <span class="badge badge-warning">{}</span>').format(_("Escalated")) \
+                    if row.escalated_at else ""
+                return Markup('<span class="overdue">{} <span class="badge badge-danger">{}</span>{}</span>').format(
+                    text, _("Overdue"), escalated)
             if name == "national_code":
                 return Markup('<span dir="ltr">{}</span>').format(text)
             return escape(text)
@@ -269,6 +274,15 @@ class RequestListView(RequestPageMixin, StaffModelView):
         for row in self.scoped_records(ids):
             spec = workflow_spec(row)
             if to_status in office_statuses(spec):
+                refused += 1
+                continue
+            if to_status in spec.workflow.next_statuses(row.status) and not moves.permitted(staff, row, spec,
+                                                                                             to_status):
+                moves.audit_refusal(staff, row, spec, to_status, bulk=True)
+                refused += 1
+                continue
+            if to_status in spec.workflow.next_statuses(row.status) and moves.unmet(staff, row, version_spec(row),
+                                                                                     spec, to_status):
                 refused += 1
                 continue
             try:

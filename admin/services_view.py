@@ -47,6 +47,23 @@ class ServicesView(StaffView):
         new_files = [r for r in disk["files"] if r.kind == "service" and (r.spec is None or r.spec.id not in loaded)]
         return self.render("admin/services.html", rows=rows, registry=registry, disk=disk, new_files=new_files)
 
+    @expose("/workflow/<service_id>/")
+    def workflow(self, service_id: str):
+        """The service's workflow drawn as a diagram, with its moves as a table and as Mermaid text."""
+        from markupsafe import Markup
+
+        from i18n import current_language
+        from workflow import graph
+
+        spec = current_registry().services.get(service_id)
+        if spec is None:
+            abort(404)
+        language = current_language()
+        statuses = {s.id: s for s in spec.workflow.all_statuses}
+        return self.render("admin/workflow.html", spec=spec, statuses=statuses, edges=graph.edges(spec, language),
+                           svg=Markup(graph.svg(spec, language)),  # noqa: S704  # nosec B704 (Graphviz escapes labels)
+                           mermaid=graph.mermaid(spec, language))
+
     @expose("/preview/<kind>/<schema_id>/")
     def preview(self, kind: str, schema_id: str):
         """The wizard one step at a time, as an applicant sees it; nothing can be submitted."""

@@ -18,10 +18,9 @@ from forms.registry import current_registry
 from i18n import current_language
 from models import Document, Office, utcnow
 from payments.ledger import local_day
-from storage import UploadRejected as StorageRejected
 from storage import accept_upload, discard
 from wizard.drafts import find_draft, start_draft, upgrade_draft
-from wizard.engine import UploadRejected, WizardState
+from wizard.engine import WizardState
 from wizard.views import WizardFlow
 
 bp = Blueprint("requests", __name__)
@@ -83,12 +82,9 @@ class RequestFlow(WizardFlow):
                 old = self._own_document(state, int(old_id))
                 if old is not None:
                     discard(old)
-            try:
-                document = accept_upload(upload, accept=list(spec_field.accept),
-                                         max_bytes=int(spec_field.max_size_mb * 1024 * 1024),
-                                         applicant=state.draft.applicant, field_id=field_id, draft=state.draft)
-            except StorageRejected as rejected:
-                raise UploadRejected(field_id, rejected.message) from rejected
+            document = accept_upload(upload, accept=list(spec_field.accept),  # raises UploadRejected for the field
+                                     max_bytes=int(spec_field.max_size_mb * 1024 * 1024),
+                                     applicant=state.draft.applicant, field_id=field_id, draft=state.draft)
             return str(document.id)
         return store
 

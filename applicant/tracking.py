@@ -51,11 +51,13 @@ def lookup(code: str, national_code: str) -> tuple[ServiceRequest | None, int]:
     ip_key, code_key = f"track:ip:{client_ip()}", f"track:fail:{code}"
     with database.atomic():
         ratelimit.lock(ip_key, code_key)
-        wait = max(ratelimit.seconds_until_allowed(ip_key, LOOKUPS_PER_IP, LOOKUPS_WINDOW),
+        per_ip = ratelimit.ip_limited(client_ip())
+        wait = max(ratelimit.seconds_until_allowed(ip_key, LOOKUPS_PER_IP, LOOKUPS_WINDOW) if per_ip else 0,
                    ratelimit.seconds_until_allowed(code_key, FAILURES_PER_CODE, FAILURES_WINDOW))
         if wait:
             return None, wait
-        ratelimit.hit(ip_key)
+        if per_ip:
+            ratelimit.hit(ip_key)
         found = ServiceRequest.get_or_none((ServiceRequest.tracking_code == code)
                                            & (ServiceRequest.national_code == national_code))
         if found is None:

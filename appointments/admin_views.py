@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import validators
 
+import jalali
 import tracking
 from admin.base import ADMIN_ONLY, StaffModelView, StaffView, current_staff, deny, register_office_scope
 from appointments import booking, calendar, changes, notice, slot_picker, workflow
@@ -30,6 +31,7 @@ from appointments.views import SLOT_FORMAT, parse_slot
 from forms.registry import current_registry
 from i18n import current_language
 from models import Appointment, ClosedDay, Office, RescheduleRequest, ServiceRequest, Slot
+from persian import normalize_digits
 from ratelimit import now
 
 ISSUE_DAYS = 21
@@ -90,7 +92,14 @@ def scoped_request(tracking_code: str) -> ServiceRequest:
 
 
 def _day() -> dt.date | None:
-    """Parse ?day=YYYY-MM-DD."""
+    """Parse ?day=YYYY-MM-DD, or the Jalali parts ?jyear=&jmonth=&jday= (any digits) of the Persian date choice."""
+    parts = [normalize_digits(request.values.get(name, "")).strip()[:4] for name in ("jyear", "jmonth", "jday")]
+    if any(parts):
+        try:
+            return jalali.to_gregorian(*(int(part) for part in parts))
+        except (ValueError, jalali.InvalidDate):
+            flash(_("There is no such date in the Persian calendar. Showing today instead."), "error")
+            return None
     try:
         return dt.date.fromisoformat(request.values.get("day", ""))
     except ValueError:
@@ -146,7 +155,8 @@ class AppointmentDayView(StaffView):
         return self.render("admin/appointments/day.html", office=office, offices=allowed_offices(), day=day,
                            rows=rows, waiting=waiting, pending=pending, closed=closed,
                            previous_day=day - dt.timedelta(days=1), next_day=day + dt.timedelta(days=1),
-                           today=calendar.local_today(office), day_label=_day_label(office, day))
+                           today=calendar.local_today(office), day_label=_day_label(office, day),
+                           jalali_day=jalali.to_jalali(day), jalali_months=jalali.MONTHS_FA)
 
     @expose("/check-in/", methods=("POST",))
     def check_in(self):

@@ -184,7 +184,7 @@ def can_applicant_book(request: ServiceRequest, spec) -> bool:
     target = workflow.appointment_status(spec)
     if spec.appointment is None or spec.appointment.mode != "applicant" or target is None:
         return False
-    if request.status != target and target not in spec.workflow.next_statuses(request.status):
+    if request.status != target and request.status not in workflow.booking_statuses(spec):
         return False
     return active_appointment(request) is None
 

@@ -95,6 +95,8 @@ def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
         "service_title": spec.title.get(language),
         "office_name": office.name_fa if persian else office.name_en,
         "office_address": office.address_fa if persian else office.address_en,
+        # The Persian notice also carries the address in the host country's script, to show a taxi driver or a map.
+        "office_address_latin": office.address_en if persian and office.address_en != office.address_fa else "",
         "office_city": office.city_fa if persian else office.city_en,
         "office_phone": office.phone,
         "office_email": office.email,

@@ -127,6 +127,14 @@ def complete(request: ServiceRequest, spec, staff: Staff, note: str = "") -> str
     target = workflow.completion_status(spec)
     if target is None or request.status != workflow.attended_status(spec):
         raise NotAllowed(_("This request cannot be completed now."))
+    from workflow import moves
+
+    if not moves.permitted(staff, request, spec, target):
+        moves.audit_refusal(staff, request, spec, target, view="day")
+        raise NotAllowed(_("Your casework roles do not include this step."))
+    unmet = moves.unmet(staff, request, spec, spec, target)
+    if unmet:
+        raise NotAllowed(" ".join(unmet))
     with database.atomic():
         locked = _lock_request(request.id)
         _transition(locked, spec, target, staff, note)

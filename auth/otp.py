@@ -96,7 +96,7 @@ def send_wait(national_code: str, ip: str) -> int:
     return max(
         ratelimit.seconds_until_allowed(send_key(national_code), SENDS_PER_NATIONAL_CODE, SENDS_WINDOW),
         ratelimit.seconds_until_allowed(send_key(national_code), 1, RESEND_GAP),
-        ratelimit.seconds_until_allowed(ip_key(ip), SENDS_PER_IP, SENDS_IP_WINDOW),
+        ratelimit.seconds_until_allowed(ip_key(ip), SENDS_PER_IP, SENDS_IP_WINDOW) if ratelimit.ip_limited(ip) else 0,
     )
 
 
@@ -107,6 +107,7 @@ class Sent:
     attempt_id: str | None
     wait_seconds: int = 0
     locked: bool = False
+    connection: bool = False  # the limit hit is this internet address's (shared Wi-Fi), not the national code's
 
 
 def issue(national_code: str, email: str, *, locale: str, ip: str) -> Sent:
@@ -121,7 +122,8 @@ def issue(national_code: str, email: str, *, locale: str, ip: str) -> Sent:
         if wait:
             audit.record("otp.refused", object_type="national_code", object_id=national_code,
                          reason="rate_limited", wait_seconds=wait)
-            return Sent(None, wait)
+            ip_wait = ratelimit.seconds_until_allowed(ip_key(ip), SENDS_PER_IP, SENDS_IP_WINDOW)
+            return Sent(None, wait, connection=ip_wait >= wait)
         moment = now()
         (OtpChallenge.update(voided_at=moment)
          .where((OtpChallenge.national_code == national_code) & OtpChallenge.used_at.is_null()
@@ -136,7 +138,8 @@ def issue(national_code: str, email: str, *, locale: str, ip: str) -> Sent:
                             code_hmac=code_hmac(attempt_id, national_code, email, secret),
                             created_at=moment, expires_at=moment + CODE_LIFETIME)
         ratelimit.hit(send_key(national_code))
-        ratelimit.hit(ip_key(ip))
+        if ratelimit.ip_limited(ip):
+            ratelimit.hit(ip_key(ip))
         if matches:
             queue_email(email, "otp", locale, sensitive=True, code=code,
                         minutes=int(CODE_LIFETIME.total_seconds() // 60), national_code_end=national_code[-4:])

@@ -39,6 +39,11 @@ def _send_refused(sent: otp.Sent) -> str:
     if sent.locked:
         return _("Too many wrong codes were entered for this national code. You can try again in %(wait)s.",
                  wait=describe_wait(sent.wait_seconds))
+    if sent.connection:
+        return _("Many sign-in codes were asked for from this internet connection recently (a shared home, office "
+                 "or consulate Wi-Fi counts as one), so sending codes to it is paused for a while. You can ask for a "
+                 "code again in %(wait)s, or now from another connection, such as your phone's mobile data.",
+                 wait=describe_wait(sent.wait_seconds))
     return _("You have asked for too many codes. You can ask for a new code in %(wait)s.",
              wait=describe_wait(sent.wait_seconds))
 

@@ -8,9 +8,9 @@ from casework.indexing import reindex
 from casework.workflow import moving_spec, record_event, transition
 from db import database
 from forms import converter
+from forms.types import field_type
 from models import Applicant, Document, ServiceRequest
 from payments.ledger import assess_request
-from storage import UploadRejected as StorageRejected
 from storage import accept_upload, discard
 from wizard.engine import UploadRejected
 
@@ -29,7 +29,13 @@ def amend_form(spec, request: ServiceRequest, profile: dict | None = None):
 
 
 def _resume_status(spec, status_id: str) -> str:
-    """Return where an amended request goes: the first non-final status reachable from the amend status."""
+    """Return where an amended request goes: the status's ``resume``, else the one non-final status it leads to."""
+    try:
+        declared = spec.workflow.status(status_id).resume
+    except KeyError:
+        declared = None
+    if declared:
+        return declared
     for candidate in spec.workflow.next_statuses(status_id):
         if not spec.workflow.status(candidate).final:
             return candidate
@@ -40,11 +46,8 @@ def _store_for(request: ServiceRequest, spec, applicant: Applicant):
     """Return the upload store of an amendment: new documents attach to the request, replacing old ones."""
     def store(field_id: str, upload) -> str:
         field = spec.field(field_id)
-        try:
-            document = accept_upload(upload, accept=list(field.accept), max_bytes=int(field.max_size_mb * 1024 * 1024),
-                                     applicant=applicant, field_id=field_id)
-        except StorageRejected as rejected:
-            raise UploadRejected(field_id, rejected.message) from rejected
+        document = accept_upload(upload, accept=list(field.accept), max_bytes=int(field.max_size_mb * 1024 * 1024),
+                                 applicant=applicant, field_id=field_id)  # raises UploadRejected for the field
         document.request = request
         document.save()
         return str(document.id)
@@ -57,7 +60,7 @@ def resubmit(request: ServiceRequest, spec, form, applicant: Applicant) -> Uploa
         with database.atomic():
             changed = converter.form_to_answers(form, store_file=_store_for(request, spec, applicant))
             replaced = [int(i) for key in changed for i in (request.answers or {}).get(key) or []
-                        if spec.field(key).type == "file" and str(i) not in changed[key]]
+                        if field_type(spec.field(key).type).holds_documents and str(i) not in changed[key]]
             answers = {**(request.answers or {}), **changed}
             for key in request.amend_fields:
                 if key not in changed:

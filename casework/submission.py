@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import tracking
 from casework.indexing import reindex
 from casework.workflow import is_open_status, record_event
 from db import database
+from forms.types import field_type
 from mail import queue_email
 from models import Applicant, Document, Draft, Office, ServiceRequest, utcnow
 from payments.ledger import assess_request
+from ratelimit import now as clock_now
 from wizard.snapshots import ensure_snapshot
+from workflow.targets import due_at
 
 
 def submit_request(applicant: Applicant, office: Office, spec, draft: Draft, answers: dict) -> ServiceRequest | None:
@@ -24,9 +25,9 @@ def submit_request(applicant: Applicant, office: Office, spec, draft: Draft, ans
             tracking_code=code, applicant=applicant, service_id=spec.id, version_key=ensure_snapshot(spec, "service"),
             office=office, status=spec.workflow.initial, is_open=is_open_status(spec, spec.workflow.initial),
             answers=answers, national_code=applicant.national_code,
-            applicant_name=applicant.display_name(), submitted_at=now, updated_at=now,
-            due_at=now + dt.timedelta(days=spec.processing_days) if spec.processing_days else None))
-        document_ids = [doc_id for _step, field in spec.iter_fields() if field.type == "file"
+            applicant_name=applicant.display_name(), submitted_at=now, updated_at=now, status_since=clock_now(),
+            due_at=due_at(spec, office, now)))
+        document_ids = [doc_id for _step, field in spec.iter_fields() if field_type(field.type).holds_documents
                         for doc_id in answers.get(field.id) or []]
         (Document.update(request=request, draft=None)
          .where((Document.applicant == applicant) & (Document.id.in_(document_ids or [0]))).execute())

@@ -2,8 +2,9 @@
 reader's language. The text baked into ``public_note`` at the time (as e-mailed) stays for older events and for
 keys this version does not know.
 
-Keys: ``amended`` and ``withdrawn`` (the applicant's own actions); ``appointment.booked``, ``appointment.cancelled``
-and ``appointment.no_show`` with ``starts_at`` (UTC, ISO) and the office's ``timezone``.
+Keys: ``amended`` and ``withdrawn`` (the applicant's own actions); ``timer`` with ``days`` (a workflow timer);
+``appointment.booked``, ``appointment.cancelled`` and ``appointment.no_show`` with ``starts_at`` (UTC, ISO) and
+the office's ``timezone``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ def note_text(note: dict[str, Any] | None) -> str:
         return _("The applicant sent the requested changes.")
     if key == "withdrawn":
         return _("Withdrawn by the applicant.")
+    if key == "timer":
+        from i18n import localized_digits
+
+        return _("Moved on its own after %(days)s days without a change.",
+                 days=localized_digits(note.get("days", "")))
     if key.startswith("appointment."):
         from appointments.notice import appointment_note_text
 

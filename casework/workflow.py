@@ -10,6 +10,7 @@ from forms.spec import Status, Text
 from mail import queue_email
 from models import RequestEvent, ServiceRequest, utcnow
 from payments.guard import payment_required
+from ratelimit import now
 from wizard.snapshots import spec_for_version
 
 
@@ -86,7 +87,7 @@ def notify(request: ServiceRequest, spec, status_id: str, public_note: str = "")
     queue_email(applicant.email, "request_status", applicant.locale or "fa",
                 name=applicant.display_name(), tracking_code=request.tracking_code,
                 service_title=spec.title.model_dump(), status_label=status.label.model_dump(),
-                public_note=public_note)
+                public_note=public_note, status_email=status.email.model_dump() if status.email else None)
 
 
 def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str, actor_id: int | None = None,
@@ -108,6 +109,8 @@ def transition(request: ServiceRequest, spec, to_status: str, *, actor_type: str
         previous = request.status
         request.status = to_status
         request.updated_at = utcnow()
+        request.status_since = now()  # the app's clock: timers count from it
+        request.reminded_at = None
         request.is_open = is_open_status(spec, to_status)
         request.closed_at = None if request.is_open else request.updated_at
         if amend_fields is not None:

@@ -43,8 +43,7 @@ class IssuedDocumentsView(StaffView):
 
     @expose("/")
     def index(self):
-        fields = [f for f in IssuedDocument._meta.sorted_fields if f.name != "pdf"]
-        rows = list(scope(IssuedDocument.select(*fields), IssuedDocument)
+        rows = list(scope(IssuedDocument.select(), IssuedDocument)
                     .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc()).limit(100))
         return self.render("documents/admin_list.html", rows=rows, display=codes.display)
 
@@ -52,7 +51,7 @@ class IssuedDocumentsView(StaffView):
     def pdf(self, document_id: int):
         row = self._row(document_id)
         record("document.staff_download", row, tracking_code=row.request.tracking_code)
-        return Response(bytes(row.pdf), mimetype="application/pdf",
+        return Response(row.pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{row.document_type}-{row.code}.pdf"'})
 
     @expose("/<int:document_id>/revoke", methods=("POST",))

@@ -24,7 +24,7 @@ def _position(doc: Any, path: tuple, line: int, column: int) -> tuple[int, int]:
 def check_issues(checker: Any, spec: Any) -> None:
     """Report problems of ``spec.issues`` through ``checker`` (forms.checks.Checker)."""
     statuses = {status.id for status in spec.workflow.statuses}
-    answer_ids = {f.id for _s, f in spec.iter_fields() if f.stores and not f.staff_only}
+    answer_ids = {f.id for _s, f in spec.iter_fields() if f.stores and not f.staff_only and f.type != "file"}
     staff_ids = {f.id for _s, f in spec.iter_fields() if f.stores and f.staff_only}
     seen: dict[str, tuple] = {}
     for i, issued in enumerate(spec.issues):

@@ -18,7 +18,8 @@ from documents.sign import sign_pdf
 from documents.spec import REVOCATION_REASONS
 from forms.registry import current_registry
 from mail import queue_email
-from models import IssuedDocument, ServiceRequest, Staff
+from mail.compose import attachment
+from models import IssuedDocument, IssuedDocumentFile, ServiceRequest, Staff
 
 
 class NotAllowed(TransitionRefused):
@@ -36,8 +37,11 @@ def declaration(service: Any, document_type: str) -> Any:
 
 
 def _may(staff: Staff | None, roles: list[str]) -> bool:
-    """Whether ``staff`` has one of ``roles`` (every role of an admin: an admin may do anything an officer may)."""
-    return staff is not None and (staff.role in roles or staff.is_admin)
+    """Whether ``staff`` has one of ``roles``: an access level (an admin may do anything an officer may) or a
+    casework role held at their office (workflow/roles.py)."""
+    from workflow.roles import holds
+
+    return staff is not None and (staff.role in roles or staff.is_admin or any(holds(staff, r) for r in roles))
 
 
 def after_transition(request: ServiceRequest, spec: Any, to_status: str, *, actor_type: str,
@@ -86,14 +90,16 @@ def issue_document(request: ServiceRequest, service: Any, declared: Any, signer:
             code=code, request=request, office=office, service_id=request.service_id, document_type=declared.id,
             title_fa=declared.title.fa, title_en=declared.title.en, holder_name_fa=holder_name(request, "fa"),
             holder_name_en=holder_name(request, "en"), signer=signer, signer_name=str(signer) if signer else "",
-            issued_at=issued_at, expires_at=expires_at, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+            issued_at=issued_at, expires_at=expires_at, sha256=hashlib.sha256(pdf).hexdigest(),
             key_fingerprint=fingerprint)
+        IssuedDocumentFile.create(document=row, pdf=pdf)
         if supersedes is not None:
             IssuedDocument.update(superseded_by=row).where(IssuedDocument.id == supersedes.id).execute()
         audit.record("document.issue", actor=signer or "workflow", object_type="issued_document", object_id=row.id,
                      office_id=office.id, tracking_code=request.tracking_code, document_type=declared.id,
                      supersedes=supersedes.id if supersedes else None, key=fingerprint[:16])
-        _tell(request, "document_ready", row, supersedes=supersedes)
+        files = [attachment(f"{declared.id}-{code}.pdf", "application/pdf", pdf)] if declared.attach else None
+        _tell(request, "document_ready", row, attachments=files, supersedes=supersedes)
     return row
 
 
@@ -110,10 +116,12 @@ def _development_key(office: Any) -> None:
         keys.ensure_dev_keys(keys.key_dir(), [(office.code, office.name_en)])
 
 
-def _tell(request: ServiceRequest, template: str, row: IssuedDocument, **extra: Any) -> None:
+def _tell(request: ServiceRequest, template: str, row: IssuedDocument, attachments: list | None = None,
+          **extra: Any) -> None:
     """Queue an e-mail about ``row`` to the applicant, in their language."""
     applicant = request.applicant
-    queue_email(applicant.email, template, applicant.locale or "fa", name=applicant.display_name(),
+    queue_email(applicant.email, template, applicant.locale or "fa", attachments=attachments,
+                name=applicant.display_name(),
                 tracking_code=request.tracking_code, title={"fa": row.title_fa, "en": row.title_en},
                 code=codes.display(row.code), **extra)
 
@@ -165,8 +173,7 @@ def _sqlite() -> bool:
 
 def for_request(request: ServiceRequest) -> list[IssuedDocument]:
     """The documents issued for a request, newest first."""
-    return list(IssuedDocument.select(*[f for f in IssuedDocument._meta.sorted_fields if f.name != "pdf"])
-                .where(IssuedDocument.request == request.id)
+    return list(IssuedDocument.select().where(IssuedDocument.request == request.id)
                 .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc()))
 
 

@@ -89,6 +89,10 @@ def verify_api(code: str):
 @bp.post("/verify/upload")
 def verify_upload():
     """Check an uploaded PDF: its signature, and that it is byte for byte the document issued."""
+    wait = verify.limited(*_limits())  # first: a malformed upload counts against the limit too
+    if wait:
+        page, status = _page(wait=wait, status=429)
+        return page, status, _too_many(wait)
     form = UploadForm()
     if not form.validate_on_submit():
         return _page(status=400)
@@ -96,10 +100,6 @@ def verify_upload():
     data = file.read(MAX_UPLOAD + 1) if file else b""
     if not data or len(data) > MAX_UPLOAD or not data.startswith(b"%PDF"):
         return _page(upload={"error": True}, status=400)
-    wait = verify.limited(*_limits())
-    if wait:
-        page, status = _page(wait=wait, status=429)
-        return page, status, _too_many(wait)
     return _page(upload=verify.by_upload(data))
 
 
@@ -116,6 +116,6 @@ def download(code: str, document_id: int):
     audit.record("document.download", object_type="issued_document", object_id=row.id, office_id=row.office_id,
                  tracking_code=service_request.tracking_code)
     filename = f"{row.document_type}-{row.code}.pdf"
-    return Response(bytes(row.pdf), mimetype="application/pdf",
+    return Response(row.pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "private, no-store"})

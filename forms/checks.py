@@ -9,29 +9,26 @@ from typing import Any
 from flask_wtf import FlaskForm
 
 from fees.checks import check_fees
-from forms.dates import is_date_ref
 from forms.errors import SchemaError
 from forms.loader import Document, Path_
 from forms.spec import (
     COMPARISONS,
     FILTERABLE_TYPES,
     SEARCHABLE_TYPES,
-    ChoiceBase,
     Condition,
     FieldSpec,
     GroupField,
     Registration,
     Service,
     Wizard,
-    describe,
 )
+from forms.types import field_type, names
 
 RESERVED_IDS = frozenset({name for name in dir(FlaskForm) if not name.startswith("_")} |
                          {"answers", "profile", "csrf_token", "meta"})
 REGISTRATION_FIELDS = {"first_name": "text", "last_name": "text", "birth_date": "date",
                        "residence_country": "country", "email": "email", "phone": "phone"}
 TEXT_LIKE = SEARCHABLE_TYPES
-UNTESTABLE = frozenset({"file", "group", "notice"})
 
 
 @dataclass
@@ -120,24 +117,10 @@ class Checker:
             self.add((*path, "id"), f"field id {spec.id!r} is reserved by the form engine; choose another id")
         if spec.show_if is not None:
             self.condition(spec.show_if, (*path, "show_if"), scope, f"field {spec.id!r}")
-        if isinstance(spec, ChoiceBase):
-            seen: dict[str, Path_] = {}
-            for k, option in enumerate(spec.options):
-                self.unique(seen, option.value, (*path, "options", k, "value"), "option value")
         prefill = getattr(spec, "prefill", None)
         if prefill is not None:
             self.check_prefill(spec, prefill, (*path, "prefill"), group)
-        if spec.type == "postal_code" and spec.country_field is not None:
-            target = scope.find(spec.country_field)
-            if target is None:
-                self.add((*path, "country_field"), self.missing_message("country_field", spec.country_field, scope))
-            elif target.type != "country":
-                self.add((*path, "country_field"),
-                         f"country_field {spec.country_field!r} is a {target.type} field, not a country field")
-        if spec.type == "country" and spec.default is not None and spec.default in spec.exclude:
-            self.add((*path, "default"), f"default {spec.default!r} is in 'exclude'")
-        if isinstance(spec, GroupField):
-            self.check_group(spec, path, scope)
+        field_type(spec.type).cross_check(spec, self, path, scope)  # the type's own rules (options, links, items)
 
     def check_group(self, group: GroupField, path: Path_, scope: Scope) -> None:
         """Check the inner fields of a group: unique ids, references to earlier siblings."""
@@ -217,8 +200,9 @@ class Checker:
         """Check that the compared value fits the type of the field tested."""
         problem = operand_problem(cond, target)
         if problem:
-            about_field = target.type in UNTESTABLE or cond.subject == "age_of" or (
-                cond.operator in COMPARISONS and target.type not in ("number", "date"))
+            kind = field_type(target.type)
+            about_field = not kind.testable or cond.subject == "age_of" or (
+                cond.operator in COMPARISONS and not kind.ordered)
             key = cond.subject if about_field else cond.operator
             self.add((*path, key), f"condition on {ref!r}: {problem}")
 
@@ -241,13 +225,17 @@ class Checker:
                     self.add(("documents", i, "field"), f"document field {document.field!r} is a {target.type} "
                                                         "field, not a file field")
         self.check_staff(spec, top)
-        if isinstance(self.doc.data, dict) and "workflow" in self.doc.data:
+        custom = isinstance(self.doc.data, dict) and "workflow" in self.doc.data
+        if custom:
             check_workflow(self, spec)
         check_fees(self, spec)
         if spec.issues:
             from documents.checks import check_issues
 
             check_issues(self, spec)
+        from workflow import checks as workflow_checks
+
+        workflow_checks.check(self, spec, custom)
 
     def check_staff(self, spec: Service, top: dict[str, FieldSpec]) -> None:
         """Check staff columns, filters and search refer to suitable top-level fields."""
@@ -269,12 +257,12 @@ class Checker:
     def check_registration(self) -> None:
         """Check the registration has the fields the code relies on."""
         fields = self.spec.fields_by_id
-        for field_id, field_type in REGISTRATION_FIELDS.items():
+        for field_id, wanted in REGISTRATION_FIELDS.items():
             found = fields.get(field_id)
             if found is None:
-                self.add(("steps",), f"registration must have a {field_type} field {field_id!r}", key=True)
-            elif found.type != field_type:
-                self.add(("steps",), f"registration field {field_id!r} must be a {field_type} field, "
+                self.add(("steps",), f"registration must have a {wanted} field {field_id!r}", key=True)
+            elif found.type != wanted:
+                self.add(("steps",), f"registration field {field_id!r} must be a {wanted} field, "
                                      f"not {found.type}", key=True)
 
 
@@ -285,45 +273,21 @@ def prefill_compatible(source: str, target: str) -> bool:
 
 def operand_problem(cond: Condition, target: Any) -> str | None:
     """What is wrong with comparing ``target``'s answer to the condition's value, or None."""
-    if target.type in UNTESTABLE:
+    kind = field_type(target.type)
+    if not kind.testable:
         return f"a {target.type} field cannot be tested in a condition"
     op, value = cond.operator, cond.operand
     if cond.subject == "age_of":
-        return None if target.type == "date" else f"'age_of' needs a date field, not a {target.type} field"
+        return None if kind.ages else f"'age_of' needs a date field, not a {target.type} field"
     if op in COMPARISONS:
-        if target.type == "number":
-            return None if isinstance(value, int | float) else f"compare a number field with a number, " \
-                                                               f"not {describe(value)}"
-        if target.type == "date":
-            return None if isinstance(value, str) else f"compare a date field with a date, not {describe(value)}"
-        return f"'{op}' needs a number or date field, not a {target.type} field"
+        if kind.ordered:
+            return kind.comparison_problem(target, value)
+        ordered = " or ".join(sorted(names(lambda k: k.ordered), reverse=True))
+        return f"'{op}' needs a {ordered} field, not a {target.type} field"
     for item in value if op == "in" else [value]:
-        problem = _value_problem(item, target)
+        problem = kind.operand_problem(target, item)
         if problem:
             return problem
-    return None
-
-
-def _value_problem(value: Any, target: Any) -> str | None:
-    """What is wrong with testing ``target``'s answer for equality with ``value``, or None."""
-    kind = target.type
-    if isinstance(target, ChoiceBase):
-        if value not in target.values:
-            return f"{describe(value)} is not an option (options: {', '.join(target.values)})"
-    elif kind == "yesno":
-        if not isinstance(value, bool):
-            return f"a yesno field is true or false, not {describe(value)}"
-    elif kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"a number field is compared with a number, not {describe(value)}"
-    elif kind == "date":
-        if not is_date_ref(value):
-            return f"a date field is compared with a date, not {describe(value)}"
-    elif kind == "country":
-        if not (isinstance(value, str) and len(value) == 2 and value.isupper()):
-            return f"a country field is compared with an alpha-2 code like 'IR', not {describe(value)}"
-    elif not isinstance(value, str):
-        return f"a {kind} field is compared with a text, not {describe(value)}"
     return None
 
 

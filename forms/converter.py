@@ -32,6 +32,7 @@ class StepFormMixin:
         self.profile = dict(profile or {})
         self.today = today
         self._context: dict[str, Any] | None = None
+        self._others: dict[str, Any] | None = None
         super().__init__(*args, **kwargs)
 
     def current_answers(self) -> dict[str, Any]:
@@ -48,9 +49,11 @@ class StepFormMixin:
         """Answers conditions see: other steps' visible answers overlaid with this form's current ones."""
         if self._context is not None:
             return self._context
-        own = {spec.id for spec in self.field_specs}
-        others = {key: value for key, value in self.answers.items() if key not in own}
-        return {**conditions.visible_answers(self.spec, others, self.profile, self.today), **self.current_answers()}
+        if self._others is None:  # the walk over the whole wizard: other steps' answers do not change on a form
+            own = {spec.id for spec in self.field_specs}
+            others = {key: value for key, value in self.answers.items() if key not in own}
+            self._others = conditions.visible_answers(self.spec, others, self.profile, self.today)
+        return {**self._others, **self.current_answers()}
 
     def hidden_fields(self) -> set[str]:
         """Ids of this form's fields hidden by their show_if."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sys
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from pydantic import Field, TypeAdapter
 
+from forms import versions
 from forms.checks import check_document
 from forms.converter import compile_forms
 from forms.errors import SchemaError, SchemaErrors, gc_paused
@@ -76,16 +78,21 @@ class Registry:
 
 
 def snapshot(spec: Wizard) -> dict:
-    """The JSON-able snapshot of ``spec``."""
-    return spec.snapshot()
+    """The JSON-able snapshot of ``spec``, stamped with the schema-language version it is written in."""
+    return versions.stamp(spec.snapshot())
 
 
 def spec_from_snapshot(kind: str, data: dict) -> Wizard:
-    """Rebuild a 'service' or 'registration' spec from its snapshot (cached, so pages don't re-parse it)."""
+    """Rebuild a 'service' or 'registration' spec from a stored snapshot, by the rules of its language version
+    (upgraded step by step, forms/versions.py); cached, so pages don't re-parse it. It keeps the version key
+    it was stored under."""
     key = f"{kind}:{version_key_of(data)}"
     found = _SNAPSHOTS.get(key)
     if found is None:
-        found = KINDS[kind].model_validate(data)
+        spec_data, version = versions.split(data)
+        found = KINDS[kind].model_validate(versions.upgrade(kind, spec_data, version))
+        if version != versions.CURRENT_VERSION:
+            found.__dict__["version_key"] = version_key_of(data)  # the key drafts and requests refer to
         if len(_SNAPSHOTS) >= SNAPSHOT_CACHE_SIZE:
             _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)), None)
         _SNAPSHOTS[key] = found
@@ -93,8 +100,8 @@ def spec_from_snapshot(kind: str, data: dict) -> Wizard:
 
 
 def version_key_of(data: dict) -> str:
-    """The version key a snapshot's spec has."""
-    return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:12]
+    """The version key a snapshot's spec has (its language stamp left out)."""
+    return hashlib.sha256(canonical_json(versions.split(data)[0]).encode()).hexdigest()[:12]
 
 
 def _display(path: Path, schema_dir: Path) -> str:
@@ -181,9 +188,40 @@ def build_registry(schema_dir: Path, results: list[FileResult]) -> Registry:
     )
 
 
+_LOADED: dict[tuple, Registry] = {}  # the last registries loaded, by the state of their files
+
+
+def _files_state(schema_dir: Path) -> tuple:
+    """Path, size and modification time of every file a registry is read from."""
+    paths = [schema_dir / "categories.yaml", schema_dir / "registration.yaml",
+             *sorted((schema_dir / "services").glob("*.yaml"))]
+    state = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            state.append((str(path), None))
+        else:
+            state.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return (str(schema_dir.resolve()), *state)
+
+
 def load_registry(schema_dir: Path) -> Registry:
-    """Load every schema file under ``schema_dir``; raise SchemaErrors listing all errors of all files."""
-    return build_registry(Path(schema_dir), load_files(Path(schema_dir)))
+    """Load every schema file under ``schema_dir``; raise SchemaErrors listing all errors of all files.
+
+    Files unchanged since the last load are not read again (apps built one after another, as the tests do);
+    each caller gets its own dictionaries of services and categories (the specs themselves are immutable).
+    """
+    schema_dir = Path(schema_dir)
+    state = _files_state(schema_dir)
+    registry = _LOADED.get(state)
+    if registry is None:
+        registry = build_registry(schema_dir, load_files(schema_dir))
+        if len(_LOADED) >= 8:
+            _LOADED.clear()
+        _LOADED[state] = registry
+    return dataclasses.replace(registry, categories=dict(registry.categories), services=dict(registry.services),
+                               warnings=list(registry.warnings))
 
 
 def init_app(app: Flask) -> None:

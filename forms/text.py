@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from forms.spec import Text
+from forms.specbase import Text
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import babel
 import email_validator
 import filetype
 import phonenumbers
@@ -16,7 +17,7 @@ from wtforms.validators import StopValidation, ValidationError
 import jalali
 from forms import dates
 from forms.text import current_language
-from persian import is_valid_national_code, to_persian_digits
+from persian import is_valid_national_code, normalize_digits, to_persian_digits
 
 MIME_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 _IRANIAN_POSTAL = re.compile(r"[0-9]{10}")
@@ -208,19 +209,50 @@ class Email:
 
 
 class Phone:
-    """A valid phone number, turned into E.164; numbers without + are read in ``region``."""
+    """A valid phone number, turned into E.164.
+
+    A number without + (a national number, as people write it at home) is read in the field's ``region``,
+    else in the applicant's country of residence (``residence_country`` among the answers or the profile).
+    """
 
     def __init__(self, region: str | None) -> None:
         self.region = region
 
+    def region_for(self, form: Any) -> str | None:
+        """The region a national number is read in."""
+        for source in (getattr(form, "answers", None), getattr(form, "profile", None)):
+            country = (source or {}).get("residence_country")
+            if isinstance(country, str) and len(country) == 2:
+                return self.region or country.upper()
+        return self.region
+
     def __call__(self, form: Any, field: Any) -> None:
+        region = self.region_for(form)
+        text = normalize_digits(field.data or "")
         try:
-            number = phonenumbers.parse(field.data or "", self.region)
+            number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
+            if region and not text.lstrip().startswith(("+", "00")):
+                example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+                shown = isolate(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)) \
+                    if example else ""
+                raise ValidationError(_l("Enter a valid phone number: as you dial it in %(country)s (for example "
+                                         "%(example)s), or starting with + and the country code.",
+                                         country=country_label(region), example=shown))
             raise ValidationError(_l("Enter a valid phone number, starting with + and the country code."))
         field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def country_label(code: str) -> str:
+    """The country's name in the reader's language."""
+    return babel.Locale.parse(current_language()).territories.get(code) or code
+
+
+def isolate(text: str) -> str:
+    """In Persian, wrap Latin text (a file name, "PDF, JPEG") in Unicode isolates so the sentence keeps its brackets."""
+    return f"\u2068{text}\u2069" if current_language() == "fa" else text
 
 
 def check_upload(storage: FileStorage, accept: Iterable[str], max_bytes: int) -> str | None:
@@ -255,10 +287,10 @@ class FileCheck:
                 continue
             name = _shown_name(storage, number)
             if _size(storage) > self.max_bytes:
-                raise ValidationError(_l("“%(name)s” is larger than %(max)s MB.", name=name,
+                raise ValidationError(_l("“%(name)s” is larger than %(max)s MB.", name=isolate(name),
                                          max=_digits(_plain(self.max_size_mb))))
-            raise ValidationError(_l("“%(name)s” is not of an accepted type (%(types)s).", name=name,
-                                     types=", ".join(kind.upper() for kind in self.accept)))
+            raise ValidationError(_l("“%(name)s” is not of an accepted type (%(types)s).", name=isolate(name),
+                                     types=isolate(", ".join(kind.upper() for kind in self.accept))))
 
 
 def _shown_name(storage: FileStorage, number: int) -> str:

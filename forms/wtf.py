@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 import unicodedata
 from functools import lru_cache
@@ -63,6 +64,15 @@ def parts_to_date(parts: tuple[str, str, str], calendar: str) -> dt.date | None:
         raise ValueError(_l("Enter the year with four digits."))
     if not 1 <= month <= 12:
         raise ValueError(_l("Choose a month."))
+    digits = to_persian_digits if current_language() == "fa" else str
+    if calendar == "jalali" and 1800 <= year <= 2200:
+        raise ValueError(_l("%(year)s looks like a Gregorian year. Choose “Gregorian” in the calendar list and check "
+                            "the month, or write the year in the Persian calendar (about %(jalali)s).",
+                            year=digits(year), jalali=digits(year - 621)))
+    if calendar == "gregorian" and 1250 <= year <= 1500:
+        raise ValueError(_l("%(year)s looks like a year of the Persian calendar. Choose “Persian (Solar Hijri)” in "
+                            "the calendar list and check the month, or write the Gregorian year (about %(gregorian)s).",
+                            year=digits(year), gregorian=digits(year + 621)))
     try:
         if calendar == "jalali":
             return jalali.to_gregorian(year, month, day)
@@ -99,12 +109,32 @@ def _month_options(calendar: str, language: str, month_label: str) -> tuple[tupl
     return tuple(options)
 
 
+EXAMPLE_DATE = dt.date(1990, 3, 17)  # shown as "for example" in the field's calendar
+
+
+def date_example(calendar: str, language: str) -> str:
+    """"For example, …": a date written the way the three inputs expect, in ``calendar``."""
+    if calendar == "jalali":
+        year, month, day = jalali.to_jalali(EXAMPLE_DATE)
+    else:
+        year, month, day = EXAMPLE_DATE.year, EXAMPLE_DATE.month, EXAMPLE_DATE.day
+    digits = to_persian_digits if language == "fa" else str
+    return str(_l("For example: %(day)s %(month)s %(year)s", day=digits(day),
+                  month=month_names(calendar, language)[month - 1], year=digits(year)))
+
+
 class DatePartsWidget:
-    """Day input, month select and year input, in the reader's calendar."""
+    """Day input, month select and year input, each with a visible label, in the field's calendar.
+
+    The calendar is the reader's (Jalali in Persian, Gregorian in English) unless the applicant chose the
+    other one in the calendar list (a date abroad is often known in Gregorian); with script, choosing it
+    relabels the months and the example at once (static/js/wizard.js), without, the next page shows them.
+    """
 
     def __call__(self, field: DatePartsField, **kwargs: Any) -> Markup:
         language = current_language()
-        calendar = calendar_for(language)
+        calendar = field.calendar if field.parts is not None and field.calendar in CALENDARS \
+            else calendar_for(language)
         day, month, year = field.parts_for(calendar)
         digits = to_persian_digits if language == "fa" else str
         name, ident = field.name, kwargs.pop("id", field.id)
@@ -115,14 +145,31 @@ class DatePartsWidget:
         number = {"type": "text", "inputmode": "numeric", "autocomplete": "off", **aria}
         # Labels are read into variables first: pybabel does not extract from inside f-strings.
         day_label, month_label, year_label = str(_l("Day")), str(_l("Month")), str(_l("Year"))
+        calendar_label = str(_l("Calendar"))
+        calendars = {"jalali": str(_l("Persian (Solar Hijri)")), "gregorian": str(_l("Gregorian"))}
+        examples = {key: date_example(key, language) for key in CALENDARS}
+        months = {key: month_names(key, language) for key in CALENDARS}
+
+        def part(control_id: str, label: str, control: str) -> str:
+            return (f'<span class="date-part"><label for="{escape(control_id)}">{escape(label)}</label>'
+                    f"{control}</span>")
+
         html = [f'<span {html_params(id=ident, role="group", class_="date-parts", **kwargs)}>']
-        html.append(f"<input {html_params(name=f'{name}-day', id=f'{ident}-day', value=digits(day), size=2, maxlength=2, aria_label=day_label, **number)}>")  # noqa: E501
+        html.append(f'<span class="hint date-example" id="{escape(ident)}-example">{escape(examples[calendar])}'
+                    "</span>")
+        html.append(part(f"{ident}-day", day_label, f"<input {html_params(name=f'{name}-day', id=f'{ident}-day', value=digits(day), size=2, maxlength=2, aria_label=day_label, **number)}>"))  # noqa: E501
         options, chosen = _month_options(calendar, language, month_label), str(month)
-        html.append(f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=month_label, **aria)}>"
-                    + "".join(chosen_html if value == chosen else plain for value, plain, chosen_html in options)
-                    + "</select>")
-        html.append(f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=year_label, **number)}>")  # noqa: E501
-        html.append(f"<input {html_params(type='hidden', name=f'{name}-calendar', value=calendar)}>")
+        html.append(part(f"{ident}-month", month_label,
+                         f"<select {html_params(name=f'{name}-month', id=f'{ident}-month', aria_label=month_label, **aria)}>"  # noqa: E501
+                         + "".join(chosen_html if value == chosen else plain for value, plain, chosen_html in options)
+                         + "</select>"))
+        html.append(part(f"{ident}-year", year_label, f"<input {html_params(name=f'{name}-year', id=f'{ident}-year', value=digits(year), size=4, maxlength=4, aria_label=year_label, **number)}>"))  # noqa: E501
+        switch = "".join(f'<option value="{key}"{" selected" if key == calendar else ""}>{escape(text)}</option>'
+                         for key, text in calendars.items())
+        data = {"data-months": json.dumps(months, ensure_ascii=False), "data-examples":
+                json.dumps(examples, ensure_ascii=False)}
+        html.append(part(f"{ident}-calendar", calendar_label,
+                         f"<select {html_params(name=f'{name}-calendar', id=f'{ident}-calendar', class_='date-calendar', **data)}>{switch}</select>"))  # noqa: E501
         html.append("</span>")
         return Markup("".join(html))  # noqa: S704  # nosec B704 # values escaped by html_params/escape
 

@@ -21,7 +21,9 @@ DEFAULTS = {
     "STRIPE_SECRET_KEY": "",  # sk_live_… in production
     "STRIPE_WEBHOOK_SECRET": "",  # whsec_… of the webhook endpoint /payments/webhooks/stripe
     "STRIPE_API_BASE": "",  # empty: Stripe itself; tests point it at their local server
+    "STRIPE_CHECKOUT_ORIGIN": "https://checkout.stripe.com",  # where the hosted page lives (CSP form-action)
 }
+PAGES_WITH_CHECKOUT = ("my_requests.detail",)
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +41,23 @@ def init_app(app: Flask) -> None:
                                  payment_status_label=payment_status_label, reconcile_label=reconcile_label,
                                  current_staff_is_admin=_staff_is_admin)
     app.cli.add_command(cli.payments_cli)
+    app.after_request(_allow_checkout_form)
+    from payments.guard import register
+
+    register()  # the workflow requirement `paid: true`
+
+
+def _allow_checkout_form(response):
+    """Let the request page's "pay online" form be redirected to the provider's hosted page (CSP form-action);
+    runs before web.security's headers, which keep a policy already set."""
+    from flask import current_app, request
+
+    from web.security import CSP
+
+    if request.endpoint in PAGES_WITH_CHECKOUT:
+        origin = current_app.config["STRIPE_CHECKOUT_ORIGIN"]
+        response.headers["Content-Security-Policy"] = CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
+    return response
 
 
 def _staff_is_admin() -> bool:

@@ -16,21 +16,28 @@ from flask_babel import lazy_gettext as _l
 import audit
 from admin.base import StaffView, current_staff, deny
 from appointments.admin_views import allowed_offices, chosen_office
+from fees.compute import staff_waiver
 from i18n import current_language
 from models import ServiceRequest
 from payments import counter, refunds, transfer
 from payments.counter import PaymentRefused
-from payments.ledger import local_day, refresh_due
+from payments.ledger import assessment_of, local_day, refresh_due
 from payments.models import Payment, RequestFee, WaiverDecision
 from payments.provider import ProviderError
 from payments.receipts import credit_note_pdf, receipt_pdf
 from payments.reconcile import reconcile, rows, to_csv
 from payments.views import parse_amount
+from wizard.snapshots import spec_for_version
+
+
+def _is_id(text: str) -> bool:
+    """ASCII digits that fit a database id."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def scoped_request(request_id: str) -> ServiceRequest:
     """The request if it belongs to an office the staff member works for; 404 (audited) otherwise."""
-    found = ServiceRequest.get_or_none(ServiceRequest.id == int(request_id)) if request_id.isdigit() else None
+    found = ServiceRequest.get_or_none(ServiceRequest.id == int(request_id)) if _is_id(request_id) else None
     if found is None or found.office_id not in {o.id for o in allowed_offices()}:
         deny(404, "out_of_scope" if found else "not_found", object=f"request:{request_id[:20]}")
     return found
@@ -38,7 +45,7 @@ def scoped_request(request_id: str) -> ServiceRequest:
 
 def scoped_payment(payment_id: str) -> Payment:
     """The payment if its office is one the staff member works for; 404 (audited) otherwise."""
-    found = Payment.get_or_none(Payment.id == int(payment_id)) if payment_id.isdigit() else None
+    found = Payment.get_or_none(Payment.id == int(payment_id)) if _is_id(payment_id) else None
     if found is None or found.office_id not in {o.id for o in allowed_offices()}:
         deny(404, "out_of_scope" if found else "not_found", object=f"payment:{payment_id[:20]}")
     return found
@@ -113,11 +120,14 @@ class PaymentsView(StaffView):
         if not reason or not waiver_id:
             flash(_("Say why you confirm or refuse the exemption."), "error")
             return self._back(req)
+        fee = RequestFee.get_or_none(RequestFee.request == req)
+        found = assessment_of(fee)
+        spec = spec_for_version("service", req.service_id, req.version_key)
+        if found is None or staff_waiver(spec.fees if spec else None, found, waiver_id) is None:
+            deny(404, "unknown_waiver", object=f"waiver:{waiver_id}")
         WaiverDecision.create(request=req, waiver_id=waiver_id, confirmed=confirmed, reason=reason,
                               staff=current_staff())
-        fee = RequestFee.get_or_none(RequestFee.request == req)
-        if fee is not None:
-            refresh_due(fee)
+        refresh_due(fee)
         audit.record("payment.waiver_confirmed" if confirmed else "payment.waiver_refused", object_type="request",
                      object_id=req.id, office_id=req.office_id, tracking_code=req.tracking_code, waiver=waiver_id,
                      reason=reason)
@@ -142,14 +152,14 @@ class PaymentsView(StaffView):
         flash(_("The refund was recorded and the credit note sent to the applicant."), "success")
         return self._back(payment.request)
 
-    @expose("/receipt/<int:payment_id>.pdf")
+    @expose("/receipt/<int(max=2147483647):payment_id>.pdf")
     def receipt(self, payment_id: int):
         payment = scoped_payment(str(payment_id))
         if not payment.receipt_number:
             deny(404, "no_receipt")
         return _pdf(receipt_pdf(payment, current_language()), payment.receipt_number)
 
-    @expose("/credit-note/<int:refund_id>.pdf")
+    @expose("/credit-note/<int(max=2147483647):refund_id>.pdf")
     def credit_note(self, refund_id: int):
         from payments.models import Refund
 

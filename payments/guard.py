@@ -20,3 +20,18 @@ def payment_required(request: ServiceRequest, spec: Any, to_status: str) -> str 
     if owed.currency and not owed.settled:
         return _("The fee must be paid or waived before this step.")
     return None
+
+
+def _paid_guard(context: Any, guard: Any) -> str | None:
+    """The workflow requirement ``paid: true`` (workflow/guards.py): the request owes nothing."""
+    from payments.ledger import balance
+
+    owed = balance(context.request)
+    return _("The fee must be paid or waived before this step.") if owed.currency and not owed.settled else None
+
+
+def register() -> None:
+    """Answer the workflow requirement kind ``paid`` with this package's ledger."""
+    from workflow.guards import register_guard
+
+    register_guard("paid", _paid_guard)

@@ -22,8 +22,10 @@ def payment_panel(request: ServiceRequest) -> dict[str, Any] | None:
     owed = balance(request)
     cur = row.currency
     payments = list(Payment.select().where(Payment.request == request).order_by(Payment.id))
+    decided = decisions(request)
+    fee = fee_view(found, language, decided) if found else None
     return {
-        "fee": fee_view(found, language, decisions(request)) if found else None, "problem": row.problem,
+        "fee": fee, "problem": row.problem, "grantable": _grantable(request, found, decided, language),
         "currency": cur, "balance": owed, "methods": list(request.office.payment_methods or []),
         "remaining": money.display(max(owed.remaining_minor, 0), cur, language) if cur else "",
         "remaining_plain": money.plain(max(owed.remaining_minor, 0), cur) if cur else "",
@@ -32,5 +34,19 @@ def payment_panel(request: ServiceRequest) -> dict[str, Any] | None:
         "payments": [{"row": p, "amount": money.display(p.amount_minor, p.currency, language),
                       "refunds": [(r, money.display(r.amount_minor, r.currency, language)) for r in p.refunds]}
                      for p in payments],
-        "bank_details": request.office.bank_details, "claims": [c.id for c in found.claims()] if found else [],
+        "bank_details": request.office.bank_details,
+        "claims": [line["id"] for line in fee["lines"] if line["state"] == "claimed"] if fee else [],
     }
+
+
+def _grantable(request: ServiceRequest, found: Any, decided: dict[str, bool], language: str) -> list[tuple[str, str]]:
+    """Waivers of the request's schedule that only staff grant (no `when`) and that were not granted yet."""
+    if found is None:
+        return []
+    from wizard.snapshots import spec_for_version
+
+    spec = spec_for_version("service", request.service_id, request.version_key)
+    schedule = next((s for s in spec.fees.schedules if s.from_.isoformat() == found.schedule_from), None) \
+        if spec is not None and spec.fees is not None else None
+    return [(w.id, w.label.get(language)) for w in (schedule.waivers if schedule else [])
+            if w.when is None and not decided.get(w.id)]

@@ -93,7 +93,7 @@ def returned(code: str):
     service_request = own_request(code)
     payment_id = request.args.get("payment", "")
     payment = Payment.get_or_none((Payment.id == int(payment_id)) & (Payment.request == service_request)) \
-        if payment_id.isdigit() else None
+        if payment_id.isascii() and payment_id.isdigit() and len(payment_id) <= 9 else None
     if payment is None or payment.method != "online_card" or not payment.provider_ref:
         return _back(code)
     if payment.status == "pending":
@@ -124,7 +124,7 @@ def _pdf(data: bytes, name: str) -> Response:
     return response
 
 
-@bp.get("/payments/<int:payment_id>/receipt.pdf")
+@bp.get("/payments/<int(max=2147483647):payment_id>/receipt.pdf")
 @activated_required
 def receipt(payment_id: int):
     """The applicant's receipt of a confirmed payment."""
@@ -132,7 +132,7 @@ def receipt(payment_id: int):
     return _pdf(receipt_pdf(payment, current_language()), payment.receipt_number)
 
 
-@bp.get("/refunds/<int:refund_id>/credit-note.pdf")
+@bp.get("/refunds/<int(max=2147483647):refund_id>/credit-note.pdf")
 @activated_required
 def credit_note(refund_id: int):
     """The applicant's credit note of a refund."""

@@ -83,11 +83,13 @@ class Upload(Protocol):
 
 
 class UploadRejected(Exception):
-    """The file was refused; ``message`` is translated and can be shown to the applicant."""
+    """The one refusal of an uploaded file (type by content, size, quota): ``message`` is translated and can be
+    shown to the applicant; ``field_id`` names the file field it was posted to (set by ``accept_upload``)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field_id: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.field_id = field_id
 
 
 def accept_upload(file_storage: Upload | None, *, accept: list[str], max_bytes: int, applicant: Applicant,
@@ -106,15 +108,23 @@ def accept_upload(file_storage: Upload | None, *, accept: list[str], max_bytes: 
         raise ValueError("max_bytes must be positive")
     if draft is not None and request is not None:
         raise ValueError("a document belongs to a draft or to a request, not both")
-    data = _read_limited(file_storage, max_bytes)
-    kind = _sniff(data, kinds)
-    if kind.name == "pdf":
-        _check_pdf(data)
-        content = data
-    else:
-        content = _reencode_image(data, kind, max_bytes)
+    try:
+        data = _read_limited(file_storage, max_bytes)
+        kind = _sniff(data, kinds)
+        if kind.name == "pdf":
+            _check_pdf(data)
+            content = data
+        else:
+            content = _reencode_image(data, kind, max_bytes)
+    except UploadRejected as rejected:
+        rejected.field_id = field_id
+        raise
     name = display_name(getattr(file_storage, "filename", None) or "", kind, field_id)
-    return _store(content, kind, name, applicant=applicant, field_id=field_id, draft=draft, request=request)
+    try:
+        return _store(content, kind, name, applicant=applicant, field_id=field_id, draft=draft, request=request)
+    except UploadRejected as rejected:  # the quotas
+        rejected.field_id = field_id
+        raise
 
 
 def _accepted_kinds(accept: list[str]) -> list[Kind]:

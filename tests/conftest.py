@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
+import forms.registry
 import migrations
+import storage
 from app import create_app
-from db import database
+from db import database, make_database
 from models import ALL_MODELS, SchemaVersion
+from storage.backends import make_storage
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 USE_PG = PG_URL.startswith(("postgres://", "postgresql://"))
@@ -71,16 +77,83 @@ def test_config(tmp_path: Path, database_url: str | None) -> dict:
     }
 
 
-@pytest.fixture()
-def app(test_config: dict):
-    """Build an app on a clean, upgraded database."""
-    application = create_app(test_config)
-    with application.app_context():
-        if USE_PG:
+# Per-test settings a shared app is re-pointed to; any other difference in the configuration builds another app.
+PER_TEST_KEYS = ("DATABASE_URL", "UPLOAD_DIR", "MAIL_FILE_DIR", "SIGNING_KEY_DIR", "CLOCK")
+_SHARED: dict[str, tuple[Flask, dict, dict]] = {}  # configuration → (app, its config, its extensions) as built
+
+
+def _build_key(config: dict) -> str:
+    """What an app is built from: the configuration without its per-test paths and clock."""
+    return repr(sorted((key, value) for key, value in config.items() if key not in PER_TEST_KEYS))
+
+
+def _fresh_database(application: Flask, config: dict, template: Path) -> None:
+    """Bind the shared app to this test's database: a copy of the upgraded template (SQLite) or emptied tables."""
+    url = config["DATABASE_URL"]
+    if not USE_PG:
+        target = Path(url[len("sqlite:///"):])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, target)
+    database.initialize(make_database(url, application.config["DATABASE_MAX_CONNECTIONS"]))
+    if USE_PG:
+        with application.app_context():
             _reset_postgres()
-        else:
-            migrations.upgrade()
-        database.close()
+            database.close()
+
+
+def _shared_app(config: dict, template_dir: Path) -> Flask:
+    """An app built once per session for this configuration, re-pointed to this test's paths, clock and database.
+
+    create_app costs about a second (schemas, 800 URL rules of the back office); the tests that change the app
+    itself (routes, the registry's files) ask for ``@pytest.mark.fresh_app``.
+    """
+    key = _build_key(config)
+    if key not in _SHARED:
+        application = create_app(config)
+        template = template_dir / f"template-{len(_SHARED)}.db"
+        if not USE_PG:
+            database.initialize(make_database(f"sqlite:///{template}"))
+        with application.app_context():
+            migrations.upgrade() if not USE_PG else _reset_postgres()
+            database.close()
+        application.config["MIKHAK_TEST_TEMPLATE"] = str(template)
+        _SHARED[key] = (application, dict(application.config), dict(application.extensions))
+    application, built_config, built_extensions = _SHARED[key]
+    application.config.clear()
+    application.config.update(built_config)
+    application.config.update({k: config[k] for k in PER_TEST_KEYS if k in config})
+    if "CLOCK" not in config:
+        application.config.pop("CLOCK", None)
+    application.extensions.clear()
+    application.extensions.update(built_extensions)
+    registry = built_extensions[forms.registry.EXTENSION]
+    application.extensions[forms.registry.EXTENSION] = dataclasses.replace(  # tests may add services to it
+        registry, services=dict(registry.services), categories=dict(registry.categories))
+    application.extensions[storage.EXTENSION_KEY] = make_storage(application.config)
+    Path(application.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    _fresh_database(application, config, Path(application.config["MIKHAK_TEST_TEMPLATE"]))
+    return application
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the shared apps' upgraded template databases live."""
+    return tmp_path_factory.mktemp("templates")
+
+
+@pytest.fixture()
+def app(test_config: dict, request: pytest.FixtureRequest, _templates: Path):
+    """An app on a clean, upgraded database (shared by the tests of one configuration unless marked fresh_app)."""
+    if request.node.get_closest_marker("fresh_app"):
+        application = create_app(test_config)
+        with application.app_context():
+            if USE_PG:
+                _reset_postgres()
+            else:
+                migrations.upgrade()
+            database.close()
+    else:
+        application = _shared_app(test_config, _templates)
     yield application
     if not database.is_closed():
         database.close()

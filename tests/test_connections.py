@@ -8,6 +8,7 @@ import pytest
 from db import database, is_sqlite
 from tests.conftest import USE_PG
 
+pytestmark = pytest.mark.fresh_app  # these tests add routes to the app
 
 @pytest.mark.skipif(USE_PG, reason="SQLite only: PostgreSQL connections come from a pool")
 def test_sqlite_keeps_one_connection_per_thread_across_requests(app):
@@ -72,3 +73,12 @@ def test_postgresql_sessions_killed_under_the_app_cost_at_most_one_503(app):
     admin.close()
     statuses = [client.get("/healthz").status_code for _ in range(3)]
     assert statuses[-1] == 200 and statuses.count(503) <= 1, statuses
+
+
+def test_the_load_test_exemption_from_per_address_limits_is_refused_in_production(test_config):
+    from app import create_app
+
+    test_config.update(MIKHAK_ENV="production", SECRET_KEY="x" * 40, MAIL_BACKEND="smtp",
+                       RATELIMIT_EXEMPT_IPS=["127.0.0.1"])
+    with pytest.raises(RuntimeError, match="RATELIMIT_EXEMPT_IPS"):
+        create_app(test_config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import peewee
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
@@ -17,11 +17,14 @@ log = logging.getLogger("mikhak.errors")
 RETRY_AFTER_SECONDS = 30
 
 
-def _page(status: int, title: str, message: str):
-    """Render the shared error page (the database-down page if rendering needs a database that is down)."""
+def _page(status: int, title: str, message: str, advice: str = ""):
+    """Render the shared error page: what happened (``message``) and what to do (``advice``).
+
+    The database-down page instead if rendering needs a database that is down.
+    """
     try:
-        return render_template("error.html", status=status, title=title, message=message,
-                               incident=request_id()), status
+        return render_template("error.html", status=status, title=title, message=message, advice=advice,
+                               incident=request_id(), staff_area=request.path.startswith("/admin")), status
     except (peewee.OperationalError, peewee.InterfaceError) as exc:  # the signed-in user is loaded from it
         return database_down_page(exc)
 
@@ -49,18 +52,34 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         titles = {
-            400: _("Bad request"), 403: _("Not allowed"), 404: _("Page not found"),
-            405: _("Not allowed"), 413: _("The upload is too large"), 429: _("Too many attempts"),
+            400: _("We could not read what was sent"), 403: _("This page is not open to you"),
+            404: _("Page not found"), 405: _("This page cannot be used that way"),
+            413: _("The upload is too large"), 429: _("Too many attempts in a short time"),
         }
         messages = {
+            400: _("Part of the address or of the form was not what this page expects. Nothing was changed."),
+            403: _("This page is for consular staff, or for another account than the one you are signed in with. "
+                   "Nothing has happened to your account or to your requests."),
             404: _("The page you asked for does not exist or is not yours to see."),
+            405: _("The page was opened in a way it does not support (for example, a form sent twice or from an "
+                   "old tab). Nothing was changed."),
             413: _("The files you sent are larger than allowed (20 MB per submission)."),
-            429: _("Please wait a little and try again."),
+            429: _("To protect accounts, this is paused for a short while."),
+        }
+        advice = {
+            400: _("Go back, check what you typed and try again."),
+            403: _("If you are applying for a consular service, go to the home page and sign in with your national "
+                   "code. If you work at a consular office, sign in to the back office with your staff account."),
+            404: _("Check the address. Links from e-mails and notices work after you sign in."),
+            405: _("Go back, reload the page and try again."),
+            413: _("Make the files smaller (for example, scan at a lower resolution) or send fewer at once."),
+            429: _("Wait a few minutes and try again. Nothing you saved was lost."),
         }
         code = exc.code or 500
         if code >= 500:
             return server_error(exc)
-        return _page(code, titles.get(code, _("Error")), messages.get(code, _("The request could not be handled.")))
+        return _page(code, titles.get(code, _("Error")), messages.get(code, _("The request could not be handled.")),
+                     advice.get(code, _("Go back and try again.")))
 
     @app.errorhandler(peewee.OperationalError)
     @app.errorhandler(peewee.InterfaceError)

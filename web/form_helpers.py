@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask import Flask
-from markupsafe import Markup
+from flask_babel import gettext
+from markupsafe import Markup, escape
 from wtforms import fields as wf
 
 import forms.html
+from forms.types import field_type
 from forms.wtf import DatePartsField, GroupField, NoticeField, UploadField
 from i18n import localized_digits
 
@@ -28,10 +30,15 @@ _KIND_BY_CLASS: tuple[tuple[type, str], ...] = (
 
 
 def field_kind(field: wf.Field) -> str:
-    """Return how a field is laid out: text, choices, checks, boolean, date, group, file, notice, hidden."""
+    """Return how a field is laid out: text, choices, checks, boolean, date, group, file, notice, hidden.
+
+    Schema fields are laid out as their type says; hand-written forms by their WTForms classes."""
     declared = getattr(field, "mikhak_kind", None)
     if declared:
         return declared
+    schema_type = (field.render_kw or {}).get("data-type")
+    if schema_type:  # a schema field: its type says (forms/types/), an unknown type is an error
+        return field_type(schema_type).layout_of(field)
     for cls, kind in _KIND_BY_CLASS:
         if isinstance(field, cls):
             if kind == "checks" and not _renders_checkboxes(field):
@@ -99,11 +106,28 @@ def group_item_label(field: wf.FieldList, number: int) -> str:
     return f"{label} {localized_digits(number)}"
 
 
+def upload_rules(field: wf.Field) -> Markup:
+    """Say a schema file field's accepted types, size limit and number of files, before the applicant chooses."""
+    attrs = field.render_kw or {}
+    if not attrs.get("accept"):
+        return Markup("")
+    names = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
+    types = ", ".join(names.get(mime, mime) for mime in str(attrs["accept"]).split(",") if mime)
+    parts = [escape(gettext("File types: %(types)s.")) % {"types": Markup("<bdi dir=\"ltr\">%s</bdi>") % types}]
+    if attrs.get("data-max-size-mb"):
+        size = localized_digits(f"{float(attrs['data-max-size-mb']):g}")
+        parts.append(gettext("Each file at most %(size)s MB.", size=size))
+    count = int(attrs.get("data-max-files") or 1)
+    parts.append(gettext("Up to %(count)s files.", count=localized_digits(count)) if count > 1
+                 else gettext("One file."))
+    return Markup(" ").join(parts)
+
+
 def init_app(app: Flask) -> None:
     """Register the helpers as template globals (and WTForms' widgets on the faster html_params)."""
     forms.html.install()
     app.jinja_env.globals.update(
         field_kind=field_kind, flat_errors=flat_errors, first_input_id=first_input_id,
         field_attributes=field_attributes, browser_conditions=browser_conditions,
-        group_item_label=group_item_label, hidden_field_names=hidden_field_names,
+        group_item_label=group_item_label, hidden_field_names=hidden_field_names, upload_rules=upload_rules,
     )

@@ -7,15 +7,10 @@ from dataclasses import dataclass, field
 from forms import conditions, converter
 from forms.wtf import UploadField
 from models import Draft, utcnow
+from storage.intake import UploadRejected as StorageRejected
 
-
-class UploadRejected(Exception):
-    """An uploaded file refused by storage (type by content, size, quota), with the message to show."""
-
-    def __init__(self, field_id: str, message: str) -> None:
-        super().__init__(message)
-        self.field_id = field_id
-        self.message = message
+# The one refusal of an upload (storage/intake.py); the name stays here for the modules importing it.
+UploadRejected = StorageRejected
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms.registry import current_registry, spec_from_snapshot
+from forms.registry import current_registry, snapshot, spec_from_snapshot
 from models import SchemaSnapshot
 
 
@@ -11,7 +11,7 @@ def ensure_snapshot(spec, kind: str) -> str:
     key = spec.version_key
     if not SchemaSnapshot.select().where(SchemaSnapshot.version_key == key).exists():
         SchemaSnapshot.insert(version_key=key, kind=kind, schema_id=spec.id,
-                              content=spec.snapshot()).on_conflict_ignore().execute()
+                              content=snapshot(spec)).on_conflict_ignore().execute()
     return key
 
 

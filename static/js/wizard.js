@@ -181,3 +181,19 @@ if (typeof document !== "undefined") {
     link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
   });
 }
+
+// A date's calendar list: choosing the other calendar relabels the months and the example at once
+// (the month keeps its number; without script the next page shows the chosen calendar's names).
+if (typeof document !== "undefined") {
+  document.querySelectorAll("select.date-calendar").forEach(function (choice) {
+    choice.addEventListener("change", function () {
+      var group = choice.closest(".date-parts");
+      var months = JSON.parse(choice.getAttribute("data-months"))[choice.value];
+      var example = JSON.parse(choice.getAttribute("data-examples"))[choice.value];
+      var month = group.querySelector("select[name$='-month']");
+      for (var i = 1; i < month.options.length && i <= months.length; i++) { month.options[i].text = months[i - 1]; }
+      var hint = group.querySelector(".date-example");
+      if (hint) { hint.textContent = example; }
+    });
+  });
+}

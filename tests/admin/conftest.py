@@ -57,18 +57,20 @@ def world(app):
         london = Office.create(code="gb-london", name_fa="لندن", name_en="London", country="GB")
         password_hash = credentials.hash_password(PASSWORD)
 
-        def staff(email: str, role: str, office: Office | None) -> Staff:
+        def staff(email: str, role: str, office: Office | None, work_roles: tuple = ("officer",)) -> Staff:
             return Staff.create(email=email, name=email.split("@")[0].title(), role=role, office=office,
-                                password_hash=password_hash, totp_secret=SECRET, totp_confirmed=True)
+                                work_roles=list(work_roles), password_hash=password_hash, totp_secret=SECRET,
+                                totp_confirmed=True)
 
         admin = staff("admin@mikhak.example", "admin", None)
         berlin_officer = staff("berlin@mikhak.example", "officer", berlin)
         london_officer = staff("london@mikhak.example", "officer", london)
+        berlin_consul = staff("consul@mikhak.example", "officer", berlin, ("officer", "consul"))
         applicant = Applicant.create(national_code=NATIONAL_CODES[0], email="sara@example.com",
                                      activated_at=START, profile={"first_name": "سارا", "last_name": "رضایی",
                                                                   "residence_country": "DE"})
         return {"berlin": berlin.id, "london": london.id, "admin": admin.id, "berlin_officer": berlin_officer.id,
-                "london_officer": london_officer.id, "applicant": applicant.id}
+                "london_officer": london_officer.id, "berlin_consul": berlin_consul.id, "applicant": applicant.id}
 
 
 def make_request(app, office_id: int, applicant_id: int, service_id: str = "passport", answers: dict | None = None,

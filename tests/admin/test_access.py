@@ -39,6 +39,10 @@ def test_an_applicant_session_never_opens_the_back_office(app, world):
     assert client.get("/account").status_code == 200
     for url in ("/admin/", "/admin/queue/", "/admin/requests/passport/", "/admin/audit/"):
         assert client.get(url).status_code == 403, url
+    client.get("/lang/en")
+    refused = client.get("/admin/").get_data(as_text=True)  # says what happened and what to do, in plain words
+    assert "This page is for consular staff" in refused and "Nothing has happened to your account" in refused
+    assert "could not be processed" not in refused and 'href="/admin/sign-in"' in refused
     assert any(row.details.get("reason") == "wrong_session_kind" for row in denials(app))
 
 

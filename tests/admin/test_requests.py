@@ -154,7 +154,7 @@ def test_request_page_shows_answers_documents_timeline_and_next_steps(app, world
 
 def test_an_allowed_transition_records_notes_and_emails_the_applicant(app, world, staff_client):
     rid = make_request(app, world["berlin"], world["applicant"], status="in_review")
-    client = staff_client("berlin_officer")
+    client = staff_client("berlin_consul")  # passports are approved by a consul (workflow roles, #15)
     response = client.post(f"/admin/requests/passport/transition/?id={rid}", data={
         "to_status": "approved", "t_approved-public_note": "Your passport is ready to be printed.",
         "t_approved-internal_note": "Checked against the registry."})

@@ -365,3 +365,18 @@ def test_timeline_hides_internal_only_events_and_names_appointment_events(applic
     assert "applicant asked to reschedule" not in page
     entry = page.split("Your appointment: 2 December")[0].rsplit("<li>", 1)[1]
     assert "<strong>نوبت حضور</strong>" in entry and "پیام نمایندگی" not in page
+
+
+def test_every_file_field_states_its_rules_before_choosing(applicant_client):
+    start_documents(applicant_client)
+    page = applicant_client.get("/services/passport/request/step/documents").get_data(as_text=True)
+    rules = re.findall(r'<span class="hint upload-rules" id="([a-z_]+)-rules">(.*?)</span>\s', page)
+    inputs = re.findall(r'<input[^>]*type="file"[^>]*>', page)
+    assert len(rules) == len(inputs) >= 2
+    photo = dict(rules)["photo"]
+    assert 'نوع پرونده: <bdi dir="ltr">JPEG</bdi>.' in photo and "هر پرونده حداکثر ۲ مگابایت." in photo
+    assert all("-rules" in tag for tag in inputs)  # each input is described by its rules
+    applicant_client.get("/lang/en")
+    pages = dict(re.findall(r'id="([a-z_]+)-rules">(.*?)</span>\s', applicant_client.get(
+        "/services/passport/request/step/documents").get_data(as_text=True)))["birth_certificate_pages"]
+    assert '<bdi dir="ltr">' in pages and "Up to" in pages and "MB" in pages

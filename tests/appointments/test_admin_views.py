@@ -57,6 +57,13 @@ def test_check_in_then_complete(app, client, clock, office_day):
         assert AuditLog.select().where(AuditLog.action == "appointment.check_in").count() == 2
         attended = Appointment.get(Appointment.request == passport.id)
     client.post("/admin/appointments/check-in/", data={"code": passport.tracking_code})
+    # The passport workflow requires the number of the passport handed over before completion (#15).
+    refused = client.post(f"/admin/appointments/{attended.id}/complete/", follow_redirects=True)
+    assert "نخست فیلدهای کارکنان را پر کنید: شمارهٔ گذرنامهٔ صادرشده." in page(refused)  # a Persian client
+    with app.app_context():
+        assert ServiceRequest.get_by_id(passport.id).status == "attended"
+        ServiceRequest.update(staff_answers={"issued_passport_number": "Z12345678"}).where(
+            ServiceRequest.id == passport.id).execute()
     assert client.post(f"/admin/appointments/{attended.id}/complete/").status_code == 303
     with app.app_context():
         assert ServiceRequest.get_by_id(passport.id).status == "completed"
@@ -141,3 +148,18 @@ def test_admins_manage_closed_days(app, client, clock, office_day):
     with app.app_context():
         assert ClosedDay.get().key == "country:DE:2026-12-24"
     assert client.get(f"/admin/appointments/?office={office_day['foreign'].office.code}").status_code == 200
+
+
+def test_day_choice_in_persian_is_jalali_and_counts_use_persian_digits(client, office_day):
+    html = page(client.get("/admin/appointments/"))  # staff default to Persian
+    assert 'type="date"' not in html and 'name="jyear"' in html and 'value="۱۴۰۵"' in html
+    assert re.search(r'<option value="9" selected>آذر</option>', html)
+    assert "(۲)" in html and "(2)" not in html  # two expected today, in Persian digits
+    chosen = page(client.get("/admin/appointments/?jyear=۱۴۰۵&jmonth=9&jday=۱۰"))  # 10 Azar 1405 = 1 Dec 2026
+    assert "۱۰ آذر ۱۴۰۵" in chosen and tracking.format_code(office_day["travel"].tracking_code) in chosen
+    assert "۱۱ آذر ۱۴۰۵" in page(client.get("/admin/appointments/?jyear=1405&jmonth=9&jday=11"))
+    refused = page(client.get("/admin/appointments/?jyear=1405&jmonth=12&jday=31"))  # 1405 is not a leap year
+    assert "no such date in the Persian calendar" in refused or "چنین تاریخی" in refused
+    client.get("/lang/en")
+    english = page(client.get("/admin/appointments/?day=2026-12-01"))
+    assert 'type="date" name="day" value="2026-12-01"' in english and 'name="jyear"' not in english

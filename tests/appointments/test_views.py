@@ -60,6 +60,8 @@ def test_applicant_chooses_a_time_and_sees_the_notice(client, setup):
     assert response.status_code == 303
     page = text(client.get(f"/requests/{code}/appointment"))
     assert "چهارشنبه ۱۱ آذر ۱۴۰۵" in page and "۲ دسامبر ۲۰۲۶" in page and "لغو نوبت" in page
+    # The Persian notice gives the office's address in the host country's script too (for a map or a taxi).
+    assert '<span lang="en" dir="ltr" class="latin-address">Podbielskiallee 67, 14195 Berlin</span>' in page
     assert client.get(f"/requests/{code}/appointment/choose").status_code == 303
 
 

@@ -17,6 +17,8 @@ from tests.auth.conftest import VALID_CODES, ask_code, code_from_mail, enter_cod
 NC, EMAIL = VALID_CODES[0], "sara@example.com"
 
 
+pytestmark = pytest.mark.fresh_app  # these tests add routes to the app
+
 @pytest.fixture()
 def app(app):
     """The app with a few pages guarded by the decorators, and a way to start a staff session."""

@@ -42,3 +42,9 @@ def move(staff, request_id: int, to_status: str, service: str = "power_of_attorn
     """Press a transition button on the staff request page."""
     return staff.post(f"/admin/requests/{service}/transition/?id={request_id}",
                       data={"to_status": to_status})
+
+
+def pdf_of(app, row) -> bytes:
+    """The signed PDF of an issued document."""
+    with app.app_context():
+        return row.pdf

@@ -12,6 +12,7 @@ from documents import codes, keys
 from documents.sign import check_pdf
 from models import AuditLog, IssuedDocument, MailMessage
 from tests.documents.conftest import move, page
+from tests.documents.conftest import pdf_of as _pdf
 
 
 def _issued(app, request_id: int) -> IssuedDocument:
@@ -38,7 +39,7 @@ def test_signing_issues_a_signed_pdf_that_pyhanko_validates(app, world, staff_cl
     response = move(staff_client("berlin_officer"), poa, "delivered")
     assert response.status_code == 303
     row = _issued(app, poa)
-    pdf = bytes(row.pdf)
+    pdf = _pdf(app, row)
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -82,7 +83,7 @@ def test_no_document_for_other_statuses_and_a_one_byte_change_is_caught(app, wor
     with app.app_context():
         assert IssuedDocument.select().count() == 0
     move(staff_client("berlin_officer"), poa, "delivered")
-    pdf = bytearray(_issued(app, poa).pdf)
+    pdf = bytearray(_pdf(app, _issued(app, poa)))
     with app.app_context():
         assert check_pdf(bytes(pdf)).ok
         position = pdf.find(b"stream") + 20
@@ -127,7 +128,39 @@ def test_the_applicant_downloads_the_document_from_the_request_page(app, world, 
     html = page(applicant.get(f"/requests/{code}"))
     assert ("Download the signed PDF" if language == "en" else "دریافت نسخهٔ امضاشده (PDF)") in html
     download = applicant.get(f"/requests/{code}/issued/{row.id}.pdf")
-    assert download.status_code == 200 and download.data == bytes(row.pdf)
+    assert download.status_code == 200 and download.data == _pdf(app, row)
     assert "attachment" in download.headers["Content-Disposition"]
     stranger = app.test_client()
     assert stranger.get(f"/requests/{code}/issued/{row.id}.pdf").status_code in (302, 303, 401, 403, 404)
+
+
+def test_the_staff_request_page_lists_the_documents_and_their_actions(app, world, staff_client, poa):
+    officer = staff_client("berlin_officer")
+    url = f"/admin/requests/power_of_attorney/details/?id={poa}"
+    html = page(officer.get(url))
+    assert "“Power of attorney” is issued when the request reaches “Handed over”." in html
+    move(officer, poa, "delivered")
+    row = _issued(app, poa)
+    html = page(officer.get(url))
+    for text in ("Issued documents", codes.display(row.code), "Valid", "Reissue (corrected)", "Revoke the document",
+                 f"/admin/issued-documents/{row.id}/pdf"):
+        assert text in html, text
+    listing = page(officer.get("/admin/issued-documents/"))
+    assert codes.display(row.code) in listing and "Sara Rezaei" in listing
+    assert page(staff_client("london_officer").get("/admin/issued-documents/")).count(codes.display(row.code)) == 0
+
+
+def test_the_ready_email_attaches_the_pdf_only_when_the_service_says_so(app, world, poa):
+    from documents.issue import issue_document
+    from forms.registry import current_registry
+    from models import ServiceRequest
+
+    with app.test_request_context("/"):
+        spec = current_registry().services["power_of_attorney"]
+        request = ServiceRequest.get_by_id(poa)
+        plain = issue_document(request, spec, spec.issues[0], None)
+        attached = issue_document(request, spec, spec.issues[0].model_copy(update={"attach": True}), None)
+        mails = list(MailMessage.select().where(MailMessage.to == "sara@example.com").order_by(MailMessage.id))
+        assert [len(m.attachments or []) for m in mails] == [0, 1]
+        assert mails[1].attachments[0]["filename"] == f"power_of_attorney-{attached.code}.pdf"
+        assert plain.signer is None

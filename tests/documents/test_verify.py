@@ -10,6 +10,7 @@ import pytest
 from documents import codes
 from models import AuditLog, IssuedDocument, MailMessage, Staff
 from tests.documents.conftest import move, page
+from tests.documents.conftest import pdf_of as _pdf
 
 
 def _issue(app, staff_client, poa) -> IssuedDocument:
@@ -135,7 +136,7 @@ def test_a_certificate_expires(app, world, staff_client, client, clock):
 
 def test_upload_checks_the_signature_and_the_hash(app, world, staff_client, poa, client):
     row = _issue(app, staff_client, poa)
-    pdf = bytes(row.pdf)
+    pdf = _pdf(app, row)
 
     def upload(data: bytes) -> str:
         return page(client.post("/verify/upload", data={"pdf": (io.BytesIO(data), "doc.pdf")},
@@ -163,9 +164,9 @@ def test_a_retired_key_still_verifies(app, world, staff_client, poa, client):
     with app.app_context():
         from documents.sign import check_pdf
 
-        assert check_pdf(bytes(row.pdf)).ok
-        assert check_pdf(bytes(row.pdf)).fingerprint == row.key_fingerprint
-    html = page(client.post("/verify/upload", data={"pdf": (io.BytesIO(bytes(row.pdf)), "doc.pdf")},
+        assert check_pdf(_pdf(app, row)).ok
+        assert check_pdf(_pdf(app, row)).fingerprint == row.key_fingerprint
+    html = page(client.post("/verify/upload", data={"pdf": (io.BytesIO(_pdf(app, row)), "doc.pdf")},
                             content_type="multipart/form-data"))
     assert "The file is the document as issued" in html
 

@@ -97,8 +97,19 @@ def e2e_database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox):
+def fake_stripe():
+    """A local stand-in for Stripe (tests/payments/fake_stripe.py) that the served app pays through."""
+    from tests.payments.fake_stripe import FakeStripe
+
+    with FakeStripe() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox, fake_stripe):
     """Serve the app with `flask run` in a subprocess on a fresh database, as `make run` does."""
+    from tests.payments.fake_stripe import API_KEY, WEBHOOK_SECRET
+
     instance = tmp_path_factory.mktemp("instance")
     port = free_port()
     env = {
@@ -106,6 +117,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox):
         "MIKHAK_INSTANCE": str(instance),
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_inbox.port),
         "MAIL_SEND_INLINE": "true", "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "STRIPE_API_BASE": fake_stripe.base, "STRIPE_SECRET_KEY": API_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_CHECKOUT_ORIGIN": fake_stripe.base,
     }
     env["DATABASE_URL"] = e2e_database_url() or f"sqlite:///{instance / 'mikhak.db'}"
     flask = [sys.executable, "-m", "flask", "--app", "app"]
@@ -119,6 +132,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, smtp_inbox: Inbox):
     worker = subprocess.Popen([*flask, "mail", "work", "--interval", "1"], cwd=ROOT, env=env, stdout=worker_log,
                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    fake_stripe.webhook_url = f"{base}/payments/webhooks/stripe"
     deadline = time.monotonic() + 60  # a loaded CI machine may take a while to import everything
     while time.monotonic() < deadline and server.poll() is None:
         try:

@@ -6,6 +6,7 @@ Run by the browser test as ``python -m tests.e2e.issued`` with the live server's
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from app import create_app
 from documents import issue
@@ -37,7 +38,9 @@ def main() -> None:
                 national_code=applicant.national_code, applicant_name="مریم کریمی")
             made.append(issue.issue_document(request, spec, spec.issues[0], staff))
         issue.revoke(made[1], staff, "fraud", "e2e")
-        print(json.dumps({"valid": made[0].code, "revoked": made[1].code}))
+        path = Path(app.instance_path) / "e2e-document.pdf"
+        path.write_bytes(made[0].pdf)
+        print(json.dumps({"valid": made[0].code, "revoked": made[1].code, "pdf": str(path)}))
 
 
 if __name__ == "__main__":

@@ -71,9 +71,12 @@ def register(page, language: str, shots: str = "") -> None:
     fill_date(page, "abroad_since", "1", "9", "2015" if language == "en" else "1394")
     assert_accessible(page)
     next_step(page)
-    page.fill("#phone", "+49 151 23456789")
+    assert page.locator("#phone").get_attribute("dir") == "ltr"
+    # In Persian, the national format of the country of residence (Germany), in Persian digits.
+    page.fill("#phone", "۰۱۵۱ ۲۳۴۵۶۷۸۹" if language == "fa" else "+49 151 23456789")
     next_step(page)
     assert page.url.endswith("/register/review")
+    assert "+49 151 23456789" in page.locator("main").inner_text()  # stored E.164, shown internationally
     assert_accessible(page)
     if shots:
         screenshot(page, f"registration-review-{shots}")

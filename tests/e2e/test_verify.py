@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.e2e.conftest import DESKTOP, PHONE, ROOT, assert_accessible, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, ROOT, SCREENSHOTS, assert_accessible, screenshot
 
 
 def _issue(live_server: dict) -> dict:
@@ -50,3 +50,7 @@ def test_verify_in_persian_then_english(page_factory, live_server):
     desktop.goto(f"/verify/{_display(codes['valid'])}")
     assert desktop.locator(".verify-result h2").inner_text() == "Valid"
     screenshot(desktop, "verify-valid-en-desktop")
+    for page_number, language in ((1, "fa"), (2, "en")):  # the certificate itself, one page per language
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page_number), "-l",
+                        str(page_number), codes["pdf"], str(SCREENSHOTS / f"issued-document-pdf-{language}")],
+                       check=True)

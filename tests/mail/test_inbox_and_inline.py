@@ -14,6 +14,7 @@ from db import database
 from mail import queue_email, queue_raw
 from models import MailMessage
 
+pytestmark = pytest.mark.fresh_app  # these tests add routes to the app
 
 def test_inbox_lists_newest_first_and_shows_a_message(ctx, client):
     older = queue_raw("older@example.com", "older subject", "older text")

@@ -222,3 +222,63 @@ def test_receipts_read_back_in_persian_and_english(app, berlin, tmp_path) -> Non
     assert number in english and "Receipt" in english and "€60.00" in english and "Cash at the counter" in english
     assert "Maryam Ahmadi" in english and "TILL-0042" in english
     assert number in mail.subject and mail.attachments and mail.attachments[0]["filename"] == f"{number}.pdf"
+
+
+def test_slip_upload_checks_the_amount_and_the_file_and_receipts_are_the_owners_only(app, client, clock, berlin,
+                                                                                    stripe_server) -> None:
+    from models import Office
+
+    with app.test_request_context("/"):
+        owner, other = make_applicant(locale="en"), make_applicant(locale="en")
+        request = _request(Office.get_by_id(berlin), {"request_type": "renewal", "birth_date": ADULT}, owner)
+        sign_in_as(client, "applicant", owner, clock)
+    code = request.tracking_code
+    client.get("/lang/en")
+    bad_amount = client.post(f"/requests/{code}/pay/slip", data={"amount": "sixty", "slip": (io.BytesIO(PDF), "s.pdf")},
+                             content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "Write the amount you transferred, e.g. 60.00" in bad_amount
+    bad_file = client.post(f"/requests/{code}/pay/slip", data={"amount": "60", "slip": (io.BytesIO(b"MZ..."), "s.exe")},
+                           content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "This type of file is not accepted here" in bad_file
+    sent = client.post(f"/requests/{code}/pay/slip", data={"amount": "۶۰٫۰۰", "slip": (io.BytesIO(PDF), "s.pdf")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    sent = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", sent))
+    assert "Your slip was sent" in sent and "Bank transfer: €60.00 — waiting for confirmation" in sent
+    with app.test_request_context("/"):
+        slip_payment = Payment.get(Payment.method == "bank_transfer")
+        decide_slip(slip_payment, make_staff(Office.get_by_id(berlin)), accept=True, note="")
+        slip_payment = Payment.get_by_id(slip_payment.id)
+    receipt = client.get(f"/payments/{slip_payment.id}/receipt.pdf")
+    assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
+    with app.test_request_context("/"):
+        sign_in_as(client, "applicant", other, clock)
+    assert client.get(f"/payments/{slip_payment.id}/receipt.pdf").status_code == 404
+    assert client.post(f"/requests/{code}/pay/online").status_code == 404
+
+
+def test_the_poll_command_recovers_a_payment_whose_webhook_never_came(app, client, clock, stripe_server,
+                                                                        berlin) -> None:
+    from models import Office
+
+    with app.test_request_context("/"):
+        owner = make_applicant(locale="en")
+        request = _request(Office.get_by_id(berlin), {"request_type": "renewal", "birth_date": ADULT}, owner)
+        sign_in_as(client, "applicant", owner, clock)
+    payment = _pay_online(client, stripe_server, request.tracking_code)
+    result = app.test_cli_runner().invoke(args=["payments", "poll", "--minutes", "0"])
+    assert result.exit_code == 0 and f"payment {payment.id} ({request.tracking_code}): confirmed" in result.output
+    assert "1 payment(s) brought up to date" in result.output
+    assert "0 payment(s)" in app.test_cli_runner().invoke(args=["payments", "poll", "--minutes", "0"]).output
+
+
+def test_ids_too_large_for_the_database_answer_404_not_500(app, client, clock, berlin) -> None:
+    from models import Office
+
+    with app.test_request_context("/"):
+        owner = make_applicant(locale="en")
+        request = _request(Office.get_by_id(berlin), {"request_type": "renewal", "birth_date": ADULT}, owner)
+        sign_in_as(client, "applicant", owner, clock)
+    assert client.get("/payments/99999999999999999999/receipt.pdf").status_code == 404
+    assert client.get("/refunds/99999999999999999999/credit-note.pdf").status_code == 404
+    back = client.get(f"/requests/{request.tracking_code}/pay/return?payment=99999999999999999999")
+    assert back.status_code == 303

@@ -71,6 +71,15 @@ def test_a_claimed_hardship_exemption_counts_once_staff_confirm_it(app, world, s
                                                   "reason": "Proof of unemployment benefit seen"})
     with app.app_context():
         assert balance(ServiceRequest.get_by_id(rid)).state == "waived"
+    other = _fee_request(app, world, {"request_type": "first_issue", "birth_date": "1990-01-01"})
+    shown = page(officer.get(f"/admin/requests/passport/details/?id={other}"))
+    assert "Grant an exemption" in shown and "head of mission" in shown
+    assert officer.post("/admin/payments/waiver/", data={"request_id": other, "waiver_id": "made_up",
+                                                         "decision": "confirm", "reason": "x"}).status_code == 404
+    officer.post("/admin/payments/waiver/", data={"request_id": other, "waiver_id": "consular_discretion",
+                                                  "decision": "confirm", "reason": "Decided by the consul"})
+    with app.app_context():
+        assert balance(ServiceRequest.get_by_id(other)).state == "waived"
 
 
 def test_a_workflow_can_require_the_fee_before_a_status(app, world) -> None:

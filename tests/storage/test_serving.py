@@ -64,6 +64,7 @@ def test_content_disposition_fallback_is_safe_ascii(name: str, fallback: str) ->
     assert unquote(header.split("UTF-8''", 1)[1]) == (name or "document")
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_headers_survive_the_app_wide_hooks(app, client, applicant) -> None:
     document = store(applicant, jpeg(), "photo.jpg")
     app.add_url_rule("/test-document", "test_document", lambda: send_document(document, as_attachment=False))

@@ -1,0 +1,1 @@
+"""Workflow language 2: roles on moves, guards, timers, service-level targets and diagrams (docs/schemas.md)."""
