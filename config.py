@@ -46,7 +46,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "FEEDBACK_EMAIL": "feedback@mikhak.example",  # where the footer's "give feedback" link writes to
         "PROXY_FIX": 0,  # number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none)
-        "RATELIMIT_STORAGE_URI": "",
         "RATELIMIT_EXEMPT_IPS": [],  # load tests only (bench/bench_signin.py): no per-address limits for these
         "DRAFT_TTL_DAYS": 30,
         "SESSION_IDLE_MINUTES": 30,

@@ -9,10 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel
 from jinja2 import pass_context
 
 import jalali
+from forms import text
 from persian import to_persian_digits
 
 babel = Babel()
@@ -28,9 +29,8 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def current_language() -> str:
-    """Return the active language code ('fa' or 'en')."""
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+# The one language resolver (forms/text.py): the request's language, 'fa' outside a request.
+current_language = text.current_language
 
 
 def text_direction() -> str:

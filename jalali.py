@@ -32,11 +32,6 @@ def to_jalali(date: dt.date) -> tuple[int, int, int]:
     return j.year, j.month, j.day
 
 
-def is_leap(year: int) -> bool:
-    """Return whether the Jalali ``year`` is a leap year."""
-    return jdatetime.date(year, 1, 1).isleap()
-
-
 def parse_date(text: str, calendar: str) -> dt.date:
     """Parse ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (any digits) in the given calendar ('jalali' or 'gregorian')."""
     parts = normalize_digits(text).strip().replace("/", "-").split("-")
@@ -62,14 +57,3 @@ def format_date(date: dt.date | None, locale: str) -> str:
         return to_persian_digits(f"{day} {MONTHS_FA[month - 1]} {year}")
     return date.strftime("%-d %B %Y")
 
-
-def format_date_numeric(date: dt.date | None, locale: str) -> str:
-    """Show a date as numbers: ``۱۴۰۳/۱۲/۳۰`` in Persian, ``2025-03-20`` otherwise."""
-    if date is None:
-        return ""
-    if isinstance(date, dt.datetime):
-        date = date.date()
-    if locale == "fa":
-        year, month, day = to_jalali(date)
-        return to_persian_digits(f"{year:04d}/{month:02d}/{day:02d}")
-    return date.isoformat()

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from admin.base import Localized, current_staff, scope
 from casework.indexing import index_values
 from forms.types import field_type
-from i18n import bilingual
+from i18n import bilingual, current_language
 from models import Office, RequestAnswerIndex, ServiceRequest, Staff
 from persian import normalize_digits
 from ratelimit import now
@@ -138,8 +138,6 @@ class OverdueFilter(BasePeeweeFilter, base_filters.BaseBooleanFilter):
 
 
 def _lang() -> str:
-    from i18n import current_language
-
     return current_language()
 
 

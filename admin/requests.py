@@ -35,8 +35,6 @@ from workflow import moves
 from workflow.targets import due_day
 
 COUNT_CAP = 1000
-STANDARD_COLUMNS = ["tracking_code", "national_code", "applicant_name", "office", "status", "submitted_at",
-                    "due_at", "assigned_to"]
 LABELS = {
     "tracking_code": _l("Tracking code"), "national_code": _l("National code"),
     "applicant_name": _l("Applicant"), "office": _l("Office"), "status": _l("Status"),

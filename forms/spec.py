@@ -146,7 +146,6 @@ class Category(Model):
 
     id: Slug
     title: Text
-    icon: StrictStr | None = None
 
 
 class Registration(Wizard):

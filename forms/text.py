@@ -15,7 +15,7 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 
 def current_language() -> str:
-    """The language of the current request ('fa' outside a request or app)."""
+    """The one language resolver: the language of the current request ('fa' outside a request or app)."""
     locale = get_locale()
     return locale.language if locale is not None else "fa"
 

@@ -24,7 +24,7 @@ from storage.backends import (
     make_storage,
 )
 from storage.intake import UploadRejected, accept_upload
-from storage.lifecycle import cleanup_orphans, discard
+from storage.lifecycle import cleanup_orphans, discard, sweep_rowless_files
 from storage.serving import send_document
 
 __all__ = [
@@ -61,3 +61,5 @@ def cleanup_command(days: int | None) -> None:
     """Remove documents attached to neither a draft nor a request, uploaded more than N days ago."""
     removed = cleanup_orphans(days or current_app.config["DRAFT_TTL_DAYS"])
     click.echo(f"removed {removed} orphaned document(s)")
+    swept = sweep_rowless_files()
+    click.echo(f"removed {swept} stored file(s) without a document row, over an hour old")

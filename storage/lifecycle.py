@@ -53,6 +53,33 @@ def cleanup_orphans(days: int, *, now: dt.datetime | None = None) -> int:
     return removed
 
 
+def sweep_rowless_files(older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:
+    """Remove local files that no document row names (and temporary upload files), older than ``older_than``.
+
+    They are left when a worker dies between writing an upload's bytes and committing its row (or during
+    the write). The age keeps uploads in progress, whose row is not committed yet, out of reach.
+    """
+    from storage.backends import LocalStorage
+
+    storage = get_storage()
+    if not isinstance(storage, LocalStorage) or not storage.root.exists():
+        return 0
+    cutoff = dt.datetime.now(dt.UTC).timestamp() - older_than.total_seconds()
+    files = [p for p in storage.root.glob("??/??/*") if p.is_file() and p.stat().st_mtime <= cutoff]
+    names = [p.name for p in files if not p.name.startswith(".")]
+    known = {row.storage_key for row in Document.select(Document.storage_key).where(Document.storage_key.in_(names))} \
+        if names else set()
+    removed = 0
+    for path in files:
+        if path.name in known:
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    if removed:
+        log.warning("removed %d stored file(s) without a document row (a worker died mid-upload)", removed)
+    return removed
+
+
 def delete_blobs(keys: list[str]) -> None:
     """Delete the blobs of documents whose rows were deleted (failures are logged, not raised)."""
     for key in keys:

@@ -154,6 +154,7 @@ def probe(app, world):
     return events, {"berlin": berlin, "london": london}
 
 
+@pytest.mark.fresh_app  # adds a view to the back office
 def test_the_base_view_scopes_get_one_action_delete_and_ajax(app, staff_client, probe):
     events, requests = probe
     client = staff_client("london_officer")

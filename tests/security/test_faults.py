@@ -92,3 +92,23 @@ def test_a_full_upload_store_gives_a_clear_error_and_no_partial_record(app, clie
     with app.app_context():
         assert Document.select().count() == 0
     assert files_in(full_store) == [], "no partial file left in the store"
+
+
+def test_the_sweep_removes_only_old_files_without_a_row(app):
+    import time
+
+    from models import Applicant
+    from storage.backends import get_storage
+    from storage.lifecycle import sweep_rowless_files
+    with app.app_context():
+        storage = get_storage()
+        applicant = Applicant.create(national_code="0499370899", email="a@example.com")
+        kept = storage.save(b"with a row")
+        Document.create(applicant=applicant, field_id="photo", storage_key=kept, original_name="a.pdf",
+                        content_type="application/pdf", size=10, sha256="0" * 64)
+        old_orphan, new_orphan = storage.save(b"old, no row"), storage.save(b"new, no row")
+        hour_ago = time.time() - 3700
+        for key in (kept, old_orphan):
+            os.utime(storage.path(key), (hour_ago, hour_ago))
+        assert sweep_rowless_files() == 1
+        assert storage.exists(kept) and storage.exists(new_orphan) and not storage.exists(old_orphan)
