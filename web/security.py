@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from werkzeug.wrappers import Response
 
 CSP = (
@@ -37,8 +37,17 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_in_address() -> None:
+    """Answer 400 for a NUL character in the address's parameters: never typed by a person, and PostgreSQL
+    refuses it in any text (a list filter or search carrying it was a 500 there)."""
+    if "\x00" in request.query_string.decode("latin-1") or any(
+            "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     """Install the headers hook; HSTS only when the app runs in production behind HTTPS."""
+    app.before_request(refuse_nul_in_address)
     app.after_request(add_headers)
     if app.config["MIKHAK_ENV"] == "production":
         @app.after_request
