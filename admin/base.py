@@ -44,9 +44,6 @@ _SCOPES: dict[type, OfficePredicate] = {}
 NOTHING = pw.SQL("1 = 0")
 
 
-MAX_PAGE = 100_000  # pages of a list; beyond it PostgreSQL's OFFSET would overflow
-
-
 class Localized(LazyString):
     """A label that shows a schema's {fa, en} text in the reader's language at render time."""
 
@@ -326,7 +323,7 @@ class StaffModelView(StaffAccess, ModelView):
         page_size = self.page_size if page_size is None else page_size
         if page_size:
             query = query.limit(page_size)
-            page = min(max(page or 0, 0), MAX_PAGE)  # a typed ?page=-1 or a huge number: first or last possible
+            page = max(page or 0, 0)  # a typed ?page=-1 is the first page (a negative OFFSET is an error on PostgreSQL)
             if page:
                 query = query.offset(page * page_size)
         return count, (list(query) if execute else query)
