@@ -34,6 +34,10 @@ from bench.servers import Server  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 NATIONAL_CODE, EMAIL = "0499370899", "scan@example.com"
+# After a crawl that signed the applicant out, sqlmap signs in as a second applicant: the first one's
+# sign-in may be held back by the limits the crawl itself tripped (resend wait, codes per hour).
+SECOND_APPLICANT = ("0499370902", "scan2@example.com")
+OTP = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 
 
 def post_form(http: requests.Session, base: str, path: str, data: dict) -> requests.Response:
@@ -42,18 +46,36 @@ def post_form(http: requests.Session, base: str, path: str, data: dict) -> reque
     return http.post(base + path, data={**data, "csrf_token": token.group(1) if token else ""}, timeout=30)
 
 
-def applicant_session(base: str, database: Path) -> requests.Session:
-    """Sign in and register the scan's applicant; return the browser session."""
+def latest_mail_id(database: Path) -> int:
+    """The id of the newest message in the outbox (0 when empty)."""
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message").fetchone()[0]
+
+
+def wait_for_code(database: Path, email: str, after: int, seconds: float = 10) -> str:
+    """The one-time password in the first mail to ``email`` newer than ``after``; fail clearly if none comes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database) as connection:
+            rows = connection.execute('SELECT body_text FROM mail_message WHERE "to" = ? AND id > ? ORDER BY id',
+                                      (email, after)).fetchall()
+        for (body,) in rows:
+            if found := OTP.search(body or ""):
+                return found.group(1)
+        time.sleep(0.25)
+    raise RuntimeError(f"no one-time password reached {email} within {seconds:.0f} s")
+
+
+def applicant_session(base: str, database: Path, national_code: str = NATIONAL_CODE,
+                      email: str = EMAIL) -> requests.Session:
+    """Sign in and register an applicant (the code read from the outbox); return the browser session."""
     from tests.helpers import REGISTRATION_STEPS
     http = requests.Session()
-    post_form(http, base, "/sign-in", {"national_code": NATIONAL_CODE, "email": EMAIL})
-    time.sleep(0.5)
-    with sqlite3.connect(database) as connection:
-        body = connection.execute('SELECT body_text FROM mail_message WHERE "to" = ? ORDER BY id DESC',
-                                  (EMAIL,)).fetchone()[0]
-    post_form(http, base, "/sign-in/code", {"code": re.search(r"(?<!\d)(\d{6})(?!\d)", body).group(1)})
+    before = latest_mail_id(database)
+    post_form(http, base, "/sign-in", {"national_code": national_code, "email": email})
+    post_form(http, base, "/sign-in/code", {"code": wait_for_code(database, email, before)})
     for step, data in REGISTRATION_STEPS.items():
-        post_form(http, base, f"/register/step/{step}", {**data, "email": EMAIL, "action": "next"})
+        post_form(http, base, f"/register/step/{step}", {**data, "email": email, "action": "next"})
     post_form(http, base, "/register/review", {})
     assert http.get(base + "/requests", timeout=30).url.endswith("/requests"), "applicant sign-in failed"
     return http
@@ -154,9 +176,9 @@ def main() -> int:
             print(f"wapiti as {name}: {len(findings)} finding(s) of level ≥ 2 in {time.monotonic() - started:.0f} s"
                   f" (session {'still signed in' if alive else 'signed out by the crawl'})")
             if not alive:  # sqlmap needs the identity: sign in again
-                http = identities[name] = (applicant_session(base, database) if name == "applicant" else
-                                           staff_session(base, database, settings["DEMO_STAFF_EMAIL"],
-                                                         settings["DEMO_STAFF_PASSWORD"]))
+                http = identities[name] = (
+                    applicant_session(base, database, *SECOND_APPLICANT) if name == "applicant" else
+                    staff_session(base, database, settings["DEMO_STAFF_EMAIL"], settings["DEMO_STAFF_PASSWORD"]))
             problems += [f"wapiti/{name}: {f['category']} {f.get('method')} {f.get('path')} {f.get('info')}"
                          for f in findings]
             for target in targets[name]:
