@@ -25,7 +25,7 @@ def main() -> None:
     with app.test_request_context("/"):
         office = Office.get(Office.code == "de-berlin")
         staff = Staff.select().where(Staff.role == "admin").first()
-        applicant, _ = Applicant.get_or_create(national_code="0084575948", defaults={
+        applicant, _ = Applicant.get_or_create(national_code="0371710022", defaults={
             "email": "maryam@example.com", "profile": PROFILE, "locale": "fa"})
         spec = current_registry().services["no_criminal_record"]
         made = []

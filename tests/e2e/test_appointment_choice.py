@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 from tests.e2e.journeys import register, request_passport, sign_in, staff_sign_in
-from tests.e2e.test_staff_journey import move_to, open_in_queue
+from tests.e2e.test_staff_journey import move_to, open_in_queue, view_photo
 
 PEOPLE = {
     ("fa", "phone"): ("2741854386", "nasrin.fa@example.com"),
@@ -37,6 +37,7 @@ def test_day_then_time_by_keyboard_without_javascript(browser, page_factory, liv
     staff = page_factory(DESKTOP)
     staff_sign_in(staff, live_server, language, "admin@mikhak.example", "mikhak-demo-admin")
     open_in_queue(staff, code)
+    view_photo(staff)
     review, approved = ("In review", "Approved") if language == "en" else ("در حال بررسی", "تأیید شده")
     move_to(staff, review)
     move_to(staff, approved)

@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 from tests.e2e.journeys import register, request_passport, sign_in
 
-PEOPLE = {"en": ("0084575948", "payer.en@example.com"), "fa": ("0963695398", "payer.fa@example.com")}
+PEOPLE = {"en": ("0371710006", "payer.en@example.com"), "fa": ("0371710014", "payer.fa@example.com")}
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])

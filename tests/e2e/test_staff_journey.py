@@ -56,6 +56,14 @@ def open_in_queue(page, code: str) -> None:
     assert code in page.content()
 
 
+def view_photo(page) -> None:
+    """Open the applicant's photo from the staff request page (the passport's approval requires it viewed)."""
+    with page.expect_popup() as popup:
+        page.locator("tr", has_text="photo.jpg").locator(".doc-links a").first.click()
+    assert popup.value.evaluate("document.contentType") == "image/jpeg"
+    popup.value.close()
+
+
 def open_all_day(page, office: str, weekday: str) -> None:
     """Let the office give hourly appointments all of today's weekday, so the test's appointment can be today."""
     page.goto("/admin/offices/")
@@ -84,10 +92,7 @@ def test_request_worked_by_staff_to_appointment_and_check_in(page_factory, live_
     open_in_queue(staff, code)
     assert_accessible(staff)
     screenshot(staff, f"admin-request-{language}")
-    with staff.expect_popup() as popup:
-        staff.locator("tr", has_text="photo.jpg").locator(".doc-links a").first.click()
-    assert popup.value.evaluate("document.contentType") == "image/jpeg"
-    popup.value.close()
+    view_photo(staff)
 
     review, more_info = ("In review", "More information needed") if language == "en" else \
         ("در حال بررسی", "نیاز به اطلاعات بیشتر")
