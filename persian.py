@@ -34,6 +34,21 @@ def to_persian_digits(text: object) -> str:
     return str(text).translate(_TO_PERSIAN_DIGITS)
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def reader_digits(text: str, language: str) -> str:
+    """``text`` as a Persian reader expects it: Persian digits, unless it is Latin-script text.
+
+    Stored answers keep ASCII digits (normalize_text); what is shown back to a Persian reader, on the
+    preview or in a redisplayed input, has the digits they typed ("پلاک ۲۲", a postal code, a national
+    code). Text with Latin letters (an address abroad, a passport number, an e-mail) keeps its digits.
+    """
+    if language != "fa" or not text or _LATIN_LETTER.search(text):
+        return text
+    return text.translate(_TO_PERSIAN_DIGITS)
+
+
 def is_valid_national_code(value: str | None) -> bool:
     """Return whether ``value`` is a valid Iranian national code (کد ملی)."""
     if not value:

@@ -48,6 +48,10 @@ class RegistrationFlow(WizardFlow):
         """Return the confirm button's text."""
         return _("Confirm and activate my account") if not current_applicant().is_activated else _("Confirm changes")
 
+    def review_extra(self, state: WizardState, **params) -> dict:
+        """The national code the account was opened with, so a mistyped (but valid) one is caught here."""
+        return {"account_national_code": current_applicant().national_code}
+
     def confirm(self, state: WizardState, **params):
         """Save the profile, keep its history, activate the account and send the confirmation e-mail."""
         applicant = current_applicant()

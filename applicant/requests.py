@@ -10,15 +10,19 @@ from wtforms import RadioField
 
 import audit
 from applicant import current_applicant
+from applicant.my_requests import request_spec
+from applicant.open_requests import blocking_request, open_request
 from applicant.services import eligible_offices
 from auth.decorators import activated_required
 from casework.submission import submit_request
+from casework.workflow import status_of
 from fees.display import preview
 from forms.registry import current_registry
 from i18n import current_language
 from models import Document, Office, utcnow
 from payments.ledger import local_day
 from storage import accept_upload, discard
+from tracking import format_code
 from wizard.drafts import find_draft, start_draft, upgrade_draft
 from wizard.engine import WizardState
 from wizard.views import WizardFlow
@@ -121,6 +125,11 @@ class RequestFlow(WizardFlow):
     def confirm(self, state: WizardState, service_id: str):
         """Submit the request in one transaction and show its tracking code."""
         applicant = current_applicant()
+        already = blocking_request(applicant, state.spec)
+        if already is not None:  # submitted from another tab or device since this draft was started
+            flash(_("You already have an open request for this service. Your answers are kept as a draft; "
+                    "you can submit them when that request is finished."), "error")
+            return redirect(url_for("my_requests.detail", code=already.tracking_code))
         request = submit_request(applicant, state.draft.office, state.spec, state.draft, state.effective_answers())
         if request is None:
             return redirect(url_for("my_requests.index"))
@@ -140,6 +149,11 @@ def start(service_id: str):
     draft = find_draft(applicant, KIND, spec.id)
     if draft is not None and draft.office is not None:
         return redirect(url_for("requests.wizard_start", service_id=service_id))
+    already = open_request(applicant, spec.id)
+    if already is not None and spec.open_requests == "one":
+        return render_template("applicant/already_open.html", spec=spec, open_request=already,
+                               status=status_of(request_spec(already), already.status),
+                               code=format_code(already.tracking_code))
     offices = eligible_offices(spec)
     if not offices:
         abort(404)
@@ -160,4 +174,4 @@ def start(service_id: str):
         return redirect(url_for("requests.wizard_start", service_id=service_id))
     if form.is_submitted() and not form.office.data:
         form.office.errors = [_("Choose the consular office that will handle your request.")]
-    return render_template("applicant/choose_office.html", spec=spec, form=form)
+    return render_template("applicant/choose_office.html", spec=spec, form=form, already=already)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, render_template, request
 
+from applicant.before_start import checklist
 from fees.display import schedule_rows, starting_fees
 from forms.registry import current_registry
 from i18n import current_language
@@ -42,13 +43,13 @@ def catalog():
 
 @bp.get("/services/<service_id>")
 def service_page(service_id: str):
-    """Show a service: description, fee, processing time, documents and the offices that provide it."""
+    """Show a service: description, "before you start" (files, originals, fee, visit, time) and its offices."""
     spec = current_registry().services.get(service_id)
     if spec is None or not spec.enabled:
         abort(404)
     offices = eligible_offices(spec)
     currencies = [office.currency for office in offices]
     language, today = current_language(), dt.date.today()
-    return render_template("applicant/service.html", spec=spec, offices=offices,
+    return render_template("applicant/service.html", spec=spec, offices=offices, before=checklist(spec, language),
                            fee_from=starting_fees(spec, currencies, language, today),
                            fee_table=schedule_rows(spec, currencies, language, today))

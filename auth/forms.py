@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
+from forms.wtf import ReaderStringField
 from persian import is_valid_national_code, normalize_digits, normalize_national_code
 
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
@@ -23,7 +24,7 @@ def _strip(value: str | None) -> str:
 class SignInForm(FlaskForm):
     """National code and email: the details a one-time password is sent for."""
 
-    national_code = StringField(
+    national_code = ReaderStringField(  # after an error, shown back in the reader's digits
         _l("National code"), filters=[normalize_national_code],
         description=_l("The 10 digits on your national card, in Persian or English digits."),
         render_kw={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", "maxlength": 20,

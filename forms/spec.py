@@ -383,6 +383,7 @@ class Service(Wizard):
     fees: FeeTable | None = None  # fees/spec.py: dated fee schedules (the computed, payable fee)
     processing_days: PositiveInt | None = None
     target: Target | None = None
+    open_requests: Literal["one", "several"] = "one"  # several: a new request while one is still open
     offices: Annotated[str | list[str], PlainValidator(_offices), PlainSerializer(lambda v: v)] = "all"
     documents: list[Document] = []
     appointment: Appointment | None = None

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from markupsafe import Markup, escape
 from werkzeug.datastructures import FileStorage
-from wtforms import Field, FieldList, StringField
+from wtforms import Field, FieldList, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.widgets import FileInput
@@ -25,7 +25,7 @@ import jalali
 from forms.html import html_params
 from forms.text import current_language
 from forms.validators import is_blank
-from persian import normalize_digits, to_persian_digits
+from persian import normalize_digits, reader_digits, to_persian_digits
 
 CALENDARS = ("jalali", "gregorian")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?")
@@ -229,6 +229,21 @@ class DatePartsField(Field):
         return (str(day), str(month), str(year))
 
 
+class ReaderDigitsMixin:
+    """Redisplay the stored (ASCII) value in the reader's digits, as it was typed (persian.reader_digits)."""
+
+    def _value(self) -> str:
+        return reader_digits(super()._value(), current_language())
+
+
+class ReaderStringField(ReaderDigitsMixin, StringField):
+    """A one-line input whose value comes back in the reader's digits."""
+
+
+class ReaderTextAreaField(ReaderDigitsMixin, TextAreaField):
+    """A text area whose value comes back in the reader's digits."""
+
+
 class NumberInputField(StringField):
     """A number typed with Persian, Arabic-Indic or ASCII digits; data is int (whole) or float."""
 
@@ -256,7 +271,7 @@ class NumberInputField(StringField):
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+        return "" if self.data is None else reader_digits(str(self.data), current_language())
 
 
 class UploadField(MultipleFileField):

@@ -111,14 +111,18 @@ def upload_rules(field: wf.Field) -> Markup:
     attrs = field.render_kw or {}
     if not attrs.get("accept"):
         return Markup("")
+    return describe_upload(str(attrs["accept"]).split(","), attrs.get("data-max-size-mb"),
+                           int(attrs.get("data-max-files") or 1))
+
+
+def describe_upload(mime_types: list[str], max_size_mb: float | None, max_files: int) -> Markup:
+    """"File types: PDF, JPEG. Each file at most 5 MB. One file." in the reader's language and digits."""
     names = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
-    types = ", ".join(names.get(mime, mime) for mime in str(attrs["accept"]).split(",") if mime)
+    types = ", ".join(names.get(mime, mime) for mime in mime_types if mime)
     parts = [escape(gettext("File types: %(types)s.")) % {"types": Markup("<bdi dir=\"ltr\">%s</bdi>") % types}]
-    if attrs.get("data-max-size-mb"):
-        size = localized_digits(f"{float(attrs['data-max-size-mb']):g}")
-        parts.append(gettext("Each file at most %(size)s MB.", size=size))
-    count = int(attrs.get("data-max-files") or 1)
-    parts.append(gettext("Up to %(count)s files.", count=localized_digits(count)) if count > 1
+    if max_size_mb:
+        parts.append(gettext("Each file at most %(size)s MB.", size=localized_digits(f"{float(max_size_mb):g}")))
+    parts.append(gettext("Up to %(count)s files.", count=localized_digits(max_files)) if max_files > 1
                  else gettext("One file."))
     return Markup(" ").join(parts)
 
@@ -130,4 +134,5 @@ def init_app(app: Flask) -> None:
         field_kind=field_kind, flat_errors=flat_errors, first_input_id=first_input_id,
         field_attributes=field_attributes, browser_conditions=browser_conditions,
         group_item_label=group_item_label, hidden_field_names=hidden_field_names, upload_rules=upload_rules,
+        describe_upload=describe_upload,
     )

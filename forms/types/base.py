@@ -6,12 +6,11 @@ import datetime as dt
 import json
 from typing import Any, ClassVar
 
-from wtforms import StringField
-
 from forms import validators as v
 from forms.specbase import describe
 from forms.text import language_of, lazy
-from persian import normalize_text, to_persian_digits
+from forms.wtf import ReaderStringField
+from persian import normalize_text, reader_digits, to_persian_digits
 
 
 def localize_digits(text: str, locale: str) -> str:
@@ -25,7 +24,7 @@ class FieldType:
 
     name: ClassVar[str] = ""
     spec_model: ClassVar[type] = object  # the pydantic model of its YAML keys (`type: <name>`)
-    field_class: ClassVar[type] = StringField
+    field_class: ClassVar[type] = ReaderStringField  # the stored value redisplayed in the reader's digits
     in_groups: ClassVar[bool] = True  # may be an inner field of a group
     layout: ClassVar[str] = "text"  # how _forms.html lays it out: text, choices, checks, date, group, file, notice
     direction: ClassVar[str | None] = None  # "ltr" (codes, numbers) or "auto" (free text) for inputs and display
@@ -100,8 +99,8 @@ class FieldType:
         return value
 
     def display(self, spec: Any, value: Any, locale: str) -> str:
-        """The answer as text for readers of ``locale``."""
-        return "" if value is None else str(value)
+        """The answer as text for readers of ``locale``, in their digits unless it is Latin-script text."""
+        return "" if value is None else reader_digits(str(value), language_of(locale))
 
     def browser_value(self, spec: Any, operand: Any, today: dt.date) -> str | None:
         """A condition operand as the string this field submits when its answer equals it (None: never)."""

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import phonenumbers
 from pydantic import AfterValidator, StrictStr
+from wtforms import StringField
 from wtforms.widgets import TelInput
 
 from forms import validators as v
@@ -33,6 +34,7 @@ class PhoneType(FieldType):
     spec_model = PhoneField
     direction = "ltr"
     searchable = True
+    field_class = StringField  # an international number keeps its ASCII digits, as it is dialled
 
     def kwargs(self, spec: Any) -> dict[str, Any]:
         """Telephone input."""

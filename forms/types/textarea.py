@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import StrictStr, model_validator
-from wtforms import TextAreaField
 
 from forms import validators as v
 from forms.specbase import (
@@ -16,6 +15,7 @@ from forms.specbase import (
 )
 from forms.types import register
 from forms.types.base import FieldType
+from forms.wtf import ReaderTextAreaField
 
 
 class TextareaField(InputBase):
@@ -41,7 +41,7 @@ class TextareaType(FieldType):
     spec_model = TextareaField
     direction = "auto"
     searchable = True
-    field_class = TextAreaField
+    field_class = ReaderTextAreaField
 
     def type_validators(self, spec: Any) -> list:
         """Length."""

@@ -147,3 +147,40 @@ def test_profile_edit_goes_through_the_wizard_and_keeps_history(client, app):
         applicant = Applicant.get()
         assert applicant.profile["city"] == "Hamburg"
         assert ProfileRevision.select().count() == 2
+
+
+def test_the_preview_shows_the_national_code_signed_in_with(client, app):
+    sign_in(client, app)
+    for step_id, data in REGISTRATION_STEPS.items():
+        client.post(f"/register/step/{step_id}", data={**data, "action": "next"})
+    review = client.get("/register/review").get_data(as_text=True)
+    assert '<bdi dir="ltr" class="national-code">۰۴۹۹۳۷۰۸۹۹</bdi>' in review
+    assert "این کد ملی من نیست" in review  # the way out for a mistyped but valid code: sign out
+    client.get("/lang/en")
+    assert "0499370899" in client.get("/register/review").get_data(as_text=True)
+
+
+def test_persian_digits_come_back_as_typed_and_are_stored_in_ascii(client, app):
+    sign_in(client, app)
+    for step_id, data in REGISTRATION_STEPS.items():
+        client.post(f"/register/step/{step_id}", data={**data, "action": "next"})
+    typed = {**REGISTRATION_STEPS["residence"], "city": "برلین", "address": "خیابان اونتر دن لیندن، پلاک ۲۲، واحد ۳",
+             "postal_code": "۱۰۱۱۷"}
+    client.post("/register/step/residence", data={**typed, "action": "next"})
+    with app.app_context():
+        answers = Draft.get().answers
+    assert answers["address"] == "خیابان اونتر دن لیندن، پلاک 22، واحد 3" and answers["postal_code"] == "10117"
+    review = client.get("/register/review").get_data(as_text=True)
+    assert "پلاک ۲۲، واحد ۳" in review and "۱۰۱۱۷" in review
+    step = client.get("/register/step/residence").get_data(as_text=True)
+    assert "پلاک ۲۲، واحد ۳</textarea>" in step and 'value="۱۰۱۱۷"' in step
+    assert "DE-123456" in client.get("/register/step/residency").get_data(as_text=True)  # Latin text keeps its digits
+    client.get("/lang/en")
+    assert "Linden, 22" not in (english := client.get("/register/review").get_data(as_text=True))
+    assert "پلاک 22، واحد 3" in english and "10117" in english
+
+
+def test_a_wrong_national_code_comes_back_in_the_digits_typed(client, app):
+    page = client.post("/sign-in", data={"national_code": "۰۴۹۹۳۷۰۸۹۸", "email": "a@example.com"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'value="۰۴۹۹۳۷۰۸۹۸"' in html

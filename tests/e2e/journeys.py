@@ -78,6 +78,8 @@ def register(page, language: str, shots: str = "") -> None:
     assert page.url.endswith("/register/review")
     shown = page.locator("main").inner_text().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
     assert "+49 1512 3456789" in shown, shown  # stored E.164, shown in international format
+    national_code = page.locator(".national-code").inner_text()
+    assert national_code.isdigit() and (national_code.isascii() != (language == "fa")), national_code
     assert_accessible(page)
     if shots:
         screenshot(page, f"registration-review-{shots}")
@@ -92,6 +94,10 @@ def request_passport(page, tmp_path, shots: str = "", office: str = "") -> str:
     if shots:
         screenshot(page, f"catalog-{shots}")
     page.goto("/services/passport")
+    if shots:
+        assert page.locator(".before-start h3").count() >= 4  # files, originals, fee, visit, time
+        assert_accessible(page)
+        screenshot(page, f"service-before-start-{shots}")
     page.locator("a.button-primary").click()
     assert_accessible(page)
     if office:

@@ -26,6 +26,12 @@ def test_sign_in_register_and_request(page_factory, smtp_inbox, tmp_path, langua
     code = request_passport(page, tmp_path, shots)
     assert re.fullmatch(r"[0-9A-Z-]{12,20}", code)
     assert code in smtp_inbox.text(smtp_inbox.wait_for(email, code))
+    page.goto("/services/passport/apply")  # a second passport while this one is open: the way to it instead
+    assert page.locator("input[name=office]").count() == 0
+    assert_accessible(page)
+    screenshot(page, f"request-already-open-{shots}")
+    page.locator("main a.button-primary").click()
+    assert page.url.endswith(f"/requests/{code.replace('-', '')}") or code in page.locator("main").inner_text()
     page.goto("/requests")
     assert_accessible(page)
     screenshot(page, f"my-requests-{shots}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.datastructures import MultiDict
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, SelectMultipleField
 
 from forms.converter import (
     answers_to_form_data,
@@ -18,7 +18,15 @@ from forms.converter import (
     step_form_class,
 )
 from forms.registry import load_registry
-from forms.wtf import DatePartsField, GroupField, NoticeField, NumberInputField, UploadField
+from forms.wtf import (
+    DatePartsField,
+    GroupField,
+    NoticeField,
+    NumberInputField,
+    ReaderStringField,
+    ReaderTextAreaField,
+    UploadField,
+)
 from tests.forms.conftest import service_yaml, write_schemas
 
 PASSPORT = service_yaml([
@@ -105,9 +113,9 @@ def test_step_form_fields_types_and_order(fa: Flask, tmp_path: Path) -> None:
     spec = _spec(tmp_path)
     form = step_form_class(spec, "request")()
     assert [(f.name, type(f)) for f in form if f.name != "csrf_token"] == [
-        ("intro", NoticeField), ("request_type", RadioField), ("old_number", StringField),
-        ("surname", StringField), ("birth_country", SelectField), ("height", NumberInputField),
-        ("issued", DatePartsField), ("notes", TextAreaField),
+        ("intro", NoticeField), ("request_type", RadioField), ("old_number", ReaderStringField),
+        ("surname", ReaderStringField), ("birth_country", SelectField), ("height", NumberInputField),
+        ("issued", DatePartsField), ("notes", ReaderTextAreaField),
     ]
     extra = step_form_class(spec, "extra")()
     assert [(f.name, type(f)) for f in extra] == [
