@@ -102,7 +102,14 @@ class Checker:
                     field_ids[spec.id] = fpath
                 self.check_field(spec, fpath, Scope(dict(step_scope), applicant=not spec.staff_only))
                 step_scope[spec.id] = spec
+            self.rules(step.eligibility, path, Scope(dict(step_scope)), f"step {step.id!r}")
             earlier.update(step_scope)
+
+    def rules(self, rules: list | None, path: Path_, scope: Scope, owner: str) -> None:
+        """Check the conditions of eligibility rules (of a step, or of the service at the empty path)."""
+        for k, rule in enumerate(rules or []):
+            self.condition(rule.require, (*path, "eligibility", k, "require"), scope, owner,
+                           f"eligibility rule {k + 1} of {owner}")
 
     def unique(self, seen: dict[str, Path_], value: str, path: Path_, what: str) -> None:
         """Report ``value`` when it was seen before (at the path remembered in ``seen``)."""
@@ -163,11 +170,12 @@ class Checker:
         elif not prefill_compatible(source.type, spec.type):
             self.add(path, f"cannot prefill a {spec.type} field from {ref!r}, a {source.type} field")
 
-    def condition(self, cond: Condition, path: Path_, scope: Scope, owner: str) -> None:
-        """Check one condition and its children."""
+    def condition(self, cond: Condition, path: Path_, scope: Scope, owner: str, what: str | None = None) -> None:
+        """Check one condition and its children (``what`` names it in messages: "show_if of <owner>")."""
+        what = what or f"show_if of {owner}"
         for i, child in enumerate(cond.children()):
             sub = (*path, cond.subject) if cond.subject == "not" else (*path, cond.subject, i)
-            self.condition(child, sub, scope, owner)
+            self.condition(child, sub, scope, owner, what)
         ref = cond.ref
         if ref is None:
             return
@@ -177,10 +185,9 @@ class Checker:
         else:
             target = scope.find(ref)
             if target is None:
-                self.add(ref_path, self.missing_message(f"show_if of {owner}", ref, scope))
+                self.add(ref_path, self.missing_message(what, ref, scope))
             elif target.staff_only and scope.applicant:
-                self.add(ref_path, f"show_if of {owner} uses the staff-only field {ref!r}, which applicants "
-                                   "never fill in")
+                self.add(ref_path, f"{what} uses the staff-only field {ref!r}, which applicants never fill in")
         if target is not None:
             self.operand(cond, target, ref, path)
 
@@ -214,6 +221,7 @@ class Checker:
             self.add(("category",), f"unknown category {spec.category!r}{hint}")
         seen: dict[str, Path_] = {}
         top = dict(spec.fields_by_id)
+        self.rules(spec.eligibility, (), Scope(top), "the service")
         for i, document in enumerate(spec.documents):
             self.unique(seen, document.id, ("documents", i, "id"), "document id")
             if document.field is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms import dates
-from forms.spec import Condition, FieldSpec, Step, Wizard
+from forms.spec import Condition, FieldSpec, Rule, Step, Wizard
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "equals": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
@@ -166,3 +166,9 @@ def visible_answers(spec: Wizard, answers: Mapping[str, Any], profile: Mapping[s
                     today: dt.date | None = None) -> dict[str, Any]:
     """The answers that count: those of visible fields of visible steps (hidden group inner answers dropped)."""
     return walk(spec, answers, profile, today).answers
+
+
+def failing_rules(rules: Iterable[Rule] | None, answers: Mapping[str, Any], profile: Mapping[str, Any] | None = None,
+                  today: dt.date | None = None) -> list[Rule]:
+    """The eligibility rules whose condition does not hold for ``answers`` (a missing answer fails a rule)."""
+    return [rule for rule in rules or [] if not evaluate(rule.require, answers, profile, today)]

@@ -13,6 +13,7 @@ from forms import browser, conditions
 from forms.errors import gc_paused
 from forms.fields import display_value, field_type
 from forms.spec import FieldSpec, Step, Wizard
+from forms.text import LocalText
 from forms.wtf import GroupField, UploadField
 
 StoreFile = Callable[[str, FileStorage], str]
@@ -103,9 +104,26 @@ class StepFormMixin:
                     continue
                 if not bound.validate(self, extra.get(name, ())):
                     success = False
-            return success
+            self.form_errors = [LocalText(rule.message) for rule in self.failing_rules()] if success else []
+            return success and not self.form_errors
         finally:
             self._context = None
+
+    def failing_rules(self) -> list[Any]:
+        """The step's eligibility rules that fail for this form's answers (with the other steps' ones)."""
+        rules = self.step.eligibility if self.step is not None else None
+        return conditions.failing_rules(rules, self.context_answers(), self.profile, self.today)
+
+    def browser_rules(self) -> list[tuple[Any, str]]:
+        """(message, rule as the browser evaluates it) for each of the step's eligibility rules."""
+        if self.step is None or not self.step.eligibility:
+            return []
+        today = self.today or dt.date.today()
+        names = browser.page_names(self.field_specs)
+        context = self.context_answers()
+        return [(LocalText(rule.message), browser.dumps(browser.encode(rule.require, names, context, self.profile,
+                                                                       today)))
+                for rule in self.step.eligibility]
 
 
 def _class_name(*parts: str) -> str:

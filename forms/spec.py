@@ -76,6 +76,16 @@ FILTERABLE_TYPES = types.names(lambda kind: kind.staff_filter is not None)
 SEARCHABLE_TYPES = types.names(lambda kind: kind.searchable)
 
 
+class Rule(Model):
+    """An eligibility rule: the condition a request must meet to go on, and what to tell the applicant if not."""
+
+    require: Condition
+    message: Text
+
+
+Rules = Annotated[list[Rule], Field(min_length=1)]
+
+
 class Step(Model):
     """One page of a wizard."""
 
@@ -83,6 +93,7 @@ class Step(Model):
     title: Text
     intro: Text | None = None
     show_if: Condition | None = None
+    eligibility: Rules | None = None  # refused Next while one fails (forms/conditions.failing_rules)
     fields: Annotated[list[FieldSpec], Field(min_length=1)]
 
     def field(self, field_id: str) -> FieldSpec:
@@ -390,6 +401,7 @@ class Service(Wizard):
     workflow: Workflow = Field(default_factory=default_workflow)
     staff: Staff = Staff()
     issues: list[IssuedDocumentSpec] = []  # documents/ (issued, signed, verifiable documents)
+    eligibility: Rules | None = None  # refused Submit while one fails (forms/conditions.failing_rules)
 
     def offered_at(self, office: str) -> bool:
         """Whether the service is offered at ``office``."""

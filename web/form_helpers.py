@@ -100,6 +100,12 @@ def browser_conditions(form) -> dict[str, str]:
     return finder() if finder else {}
 
 
+def browser_rules(form) -> list:
+    """Return a schema step form's eligibility rules as (message, rule for the browser) ([] for other forms)."""
+    finder = getattr(form, "browser_rules", None)
+    return finder() if finder else []
+
+
 def group_item_label(field: wf.FieldList, number: int) -> str:
     """Return the heading of one item of a repeatable group ("Child 2")."""
     label = getattr(field, "item_label", None) or field.label.text
@@ -132,7 +138,7 @@ def init_app(app: Flask) -> None:
     forms.html.install()
     app.jinja_env.globals.update(
         field_kind=field_kind, flat_errors=flat_errors, first_input_id=first_input_id,
-        field_attributes=field_attributes, browser_conditions=browser_conditions,
+        field_attributes=field_attributes, browser_conditions=browser_conditions, browser_rules=browser_rules,
         group_item_label=group_item_label, hidden_field_names=hidden_field_names, upload_rules=upload_rules,
         describe_upload=describe_upload,
     )

@@ -133,6 +133,16 @@ class WizardState:
         """Re-validate every visible step from the stored answers; return the steps that fail."""
         return [step for step in self.visible_steps() if not self.form(step, csrf=False).validate()]
 
+    def failing_rules(self) -> list[tuple[str | None, object]]:
+        """(step id, or None for the service's own, rule) of every eligibility rule the answers fail."""
+        seen = conditions.walk(self.spec, self.answers, self.profile)
+        found: list[tuple[str | None, object]] = []
+        for step in seen.steps:
+            found += [(step.id, rule) for rule in conditions.failing_rules(step.eligibility, seen.answers,
+                                                                            self.profile)]
+        rules = getattr(self.spec, "eligibility", None)
+        return found + [(None, rule) for rule in conditions.failing_rules(rules, seen.answers, self.profile)]
+
     def review(self, locale: str) -> list[dict]:
         """Return the answers to show on the review page, step by step, with each step's id for change links."""
         return review_sections(self.spec, self.answers, locale, self.profile)

@@ -134,7 +134,8 @@ class WizardFlow:
         state = self.state(**params)
         if not state.is_complete():
             return self.start_view(**params)
-        if request.method == "POST":
+        refused = state.failing_rules()
+        if request.method == "POST" and not refused:
             failing = state.invalid_steps()
             if failing:
                 flash(_("Some answers need your attention before you can confirm."), "error")
@@ -142,7 +143,7 @@ class WizardFlow:
             return self.confirm(state, **params)
         sections = state.review(current_language())
         return render_template(
-            self.template_review, sections=sections, heading=self.heading(state, **params),
+            self.template_review, sections=sections, heading=self.heading(state, **params), refused=refused,
             change_url=lambda step_id: self.url("step", step_id=step_id, **{"return": "review"}, **params),
             confirm_url=self.url("review", **params), confirm_label=self.confirm_label(state),
             **self.review_extra(state, **params),

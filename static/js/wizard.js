@@ -57,7 +57,14 @@ var Conditions = (function () {
     });
   }
 
-  return { evaluate: evaluate, asciiDigits: asciiDigits };
+  // The input names a condition reads (to wait until they are answered before saying a rule fails).
+  function fieldsOf(cond) {
+    if (cond.not) { return fieldsOf(cond.not); }
+    if (cond.all || cond.any) { return [].concat.apply([], (cond.all || cond.any).map(fieldsOf)); }
+    return cond.field ? [cond.field] : [];
+  }
+
+  return { evaluate: evaluate, asciiDigits: asciiDigits, fieldsOf: fieldsOf };
 }());
 
 if (typeof module === "object" && module.exports) { module.exports = Conditions; }
@@ -155,6 +162,12 @@ if (typeof module === "object" && module.exports) { module.exports = Conditions;
       if (!("serverHidden" in wrapper.dataset)) { wrapper.dataset.serverHidden = wrapper.hidden ? "1" : ""; }
       var result = Conditions.evaluate(JSON.parse(wrapper.getAttribute("data-show-if")), valueOf);
       wrapper.hidden = result === null ? wrapper.dataset.serverHidden === "1" : !result;
+    });
+    // An eligibility rule's message shows once the answers it reads are given and it fails (the server refuses Next).
+    form.querySelectorAll("[data-rule]").forEach(function (notice) {
+      var rule = JSON.parse(notice.getAttribute("data-rule"));
+      var answered = Conditions.fieldsOf(rule).every(function (name) { return valueOf(name) !== null; });
+      notice.hidden = !(answered && Conditions.evaluate(rule, valueOf) === false);
     });
   }
 

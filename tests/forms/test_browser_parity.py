@@ -147,6 +147,8 @@ def shipped_conditions() -> Iterator[tuple[str, Condition, dict[str, FieldSpec]]
     for spec in [registry.registration, *registry.services.values()]:
         for step in spec.steps:
             page = {f.id: f for f in step.fields if not f.staff_only}
+            for k, rule in enumerate(step.eligibility or []):
+                yield f"{spec.id}.{step.id}.eligibility.{k}", rule.require, page
             for top in step.fields:
                 if top.show_if is not None:
                     yield f"{spec.id}.{top.id}", top.show_if, page

@@ -1,0 +1,81 @@
+"""The rules of consular work through the HTTP wizard: eligibility refuses Next and Submit, answers are kept."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from forms.registry import current_registry
+from forms.spec import Service
+from models import Draft, ServiceRequest
+from tests.applicant.pages import main_text
+from tests.helpers import date_parts
+
+RENOUNCE = """
+id: renounce
+title: {fa: ترک تابعیت, en: Renunciation}
+category: travel
+steps:
+  - id: about
+    title: {fa: دربارهٔ شما, en: About you}
+    eligibility:
+      - require: {age_of: birth_date, gte: 25}
+        message: {fa: ترک تابعیت تنها از ۲۵ سالگی ممکن است., en: Nationality can be renounced only at 25 or older.}
+    fields:
+      - {id: birth_date, type: date, label: {fa: تاریخ تولد, en: Date of birth}, required: true}
+      - {id: city, type: text, label: {fa: شهر, en: City}}
+  - id: reason
+    title: {fa: دلیل, en: Reason}
+    fields:
+      - {id: other_nationality, type: yesno, label: {fa: تابعیت دیگر, en: Other nationality}, required: true}
+eligibility:
+  - require: {field: other_nationality, equals: true}
+    message: {fa: نخست تابعیت کشور دیگری لازم است., en: You first need another nationality.}
+"""
+STEP = "/services/renounce/request/step"
+
+
+@pytest.fixture()
+def renounce(app):
+    """A service with a step rule (age) and a service rule (another nationality)."""
+    with app.app_context():
+        spec = Service.model_validate(yaml.safe_load(RENOUNCE))
+        current_registry().services[spec.id] = spec
+        return spec
+
+
+def _start(client) -> None:
+    client.post("/services/renounce/apply", data={"office": "de-berlin"})
+
+
+def test_an_ineligible_step_refuses_next_and_keeps_the_answers(applicant_client, renounce):
+    _start(applicant_client)
+    data = {**date_parts("birth_date", "2010-04-02"), "city": "Köln", "action": "next"}
+    response = applicant_client.post(f"{STEP}/about", data=data)
+    assert response.status_code == 200
+    page = main_text(response.get_data(as_text=True))
+    assert "ترک تابعیت تنها از ۲۵ سالگی ممکن است." in page
+    assert 'value="Köln"' in response.get_data(as_text=True)
+    assert applicant_client.get(f"{STEP}/reason").status_code == 302  # still not allowed on
+    applicant_client.get("/lang/en?next=/")
+    response = applicant_client.post(f"{STEP}/about", data=data)
+    assert "Nationality can be renounced only at 25 or older." in main_text(response.get_data(as_text=True))
+    data = {**date_parts("birth_date", "1990-04-02"), "city": "Köln", "action": "next"}
+    assert applicant_client.post(f"{STEP}/about", data=data).headers["Location"].endswith(f"{STEP}/reason")
+
+
+def test_a_service_rule_refuses_submit_on_the_review_page(applicant_client, renounce):
+    _start(applicant_client)
+    applicant_client.post(f"{STEP}/about", data={**date_parts("birth_date", "1990-04-02"), "action": "next"})
+    applicant_client.post(f"{STEP}/reason", data={"other_nationality": "no", "action": "next"})
+    review = applicant_client.get("/services/renounce/request/review").get_data(as_text=True)
+    assert "نخست تابعیت کشور دیگری لازم است." in main_text(review)
+    assert "confirm-form" not in review
+    response = applicant_client.post("/services/renounce/request/review")
+    assert response.status_code == 200 and "نخست تابعیت کشور دیگری لازم است." in main_text(response.get_data(
+        as_text=True))
+    assert ServiceRequest.select().count() == 0
+    assert Draft.get().answers["birth_date"] == "1990-04-02"
+    applicant_client.post(f"{STEP}/reason?return=review", data={"other_nationality": "yes", "action": "next"})
+    assert applicant_client.post("/services/renounce/request/review").status_code == 302
+    assert ServiceRequest.select().count() == 1
