@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
@@ -10,6 +12,13 @@ from forms.spec import Service
 from models import Draft, ServiceRequest
 from tests.applicant.pages import main_text
 from tests.helpers import date_parts
+
+
+def checked_values(html: str) -> list[str]:
+    """The values of the ticked radio buttons and check boxes of a page."""
+    inputs = re.findall(r"<input([^>]*)>", html)
+    return [re.search(r'value="([^"]*)"', attrs).group(1) for attrs in inputs if re.search(r"\schecked\b", attrs)]
+
 
 RENOUNCE = """
 id: renounce
@@ -28,6 +37,9 @@ steps:
     title: {fa: دلیل, en: Reason}
     fields:
       - {id: other_nationality, type: yesno, label: {fa: تابعیت دیگر, en: Other nationality}, required: true}
+      - id: truth
+        type: declaration
+        label: {fa: اقرار می‌کنم که پاسخ‌هایم درست است., en: I declare that my answers are true.}
 eligibility:
   - require: {field: other_nationality, equals: true}
     message: {fa: نخست تابعیت کشور دیگری لازم است., en: You first need another nationality.}
@@ -67,7 +79,7 @@ def test_an_ineligible_step_refuses_next_and_keeps_the_answers(applicant_client,
 def test_a_service_rule_refuses_submit_on_the_review_page(applicant_client, renounce):
     _start(applicant_client)
     applicant_client.post(f"{STEP}/about", data={**date_parts("birth_date", "1990-04-02"), "action": "next"})
-    applicant_client.post(f"{STEP}/reason", data={"other_nationality": "no", "action": "next"})
+    applicant_client.post(f"{STEP}/reason", data={"other_nationality": "no", "truth": "y", "action": "next"})
     review = applicant_client.get("/services/renounce/request/review").get_data(as_text=True)
     assert "نخست تابعیت کشور دیگری لازم است." in main_text(review)
     assert "confirm-form" not in review
@@ -76,6 +88,26 @@ def test_a_service_rule_refuses_submit_on_the_review_page(applicant_client, reno
         as_text=True))
     assert ServiceRequest.select().count() == 0
     assert Draft.get().answers["birth_date"] == "1990-04-02"
-    applicant_client.post(f"{STEP}/reason?return=review", data={"other_nationality": "yes", "action": "next"})
+    applicant_client.post(f"{STEP}/reason?return=review", data={"other_nationality": "yes", "truth": "y",
+                                                                 "action": "next"})
     assert applicant_client.post("/services/renounce/request/review").status_code == 302
     assert ServiceRequest.select().count() == 1
+
+
+def test_a_declaration_must_be_ticked_and_its_text_is_stored(applicant_client, renounce):
+    _start(applicant_client)
+    applicant_client.post(f"{STEP}/about", data={**date_parts("birth_date", "1990-04-02"), "action": "next"})
+    response = applicant_client.post(f"{STEP}/reason", data={"other_nationality": "yes", "action": "next"})
+    assert response.status_code == 200
+    page = main_text(response.get_data(as_text=True))
+    assert "اقرار می‌کنم که پاسخ‌هایم درست است.: برای این اقرار، کادر را علامت بزنید." in page
+    assert checked_values(response.get_data(as_text=True)) == ["yes"]
+    assert Draft.get().answers.get("other_nationality") is None  # a refused step is not saved
+    response = applicant_client.post(f"{STEP}/reason", data={"other_nationality": "yes", "truth": "y",
+                                                              "action": "next"})
+    assert response.status_code == 302
+    review = main_text(applicant_client.get("/services/renounce/request/review").get_data(as_text=True))
+    assert "اقرار می‌کنم که پاسخ‌هایم درست است." in review and "اقرار شد" in review
+    applicant_client.post("/services/renounce/request/review")
+    declared = ServiceRequest.get().answers["truth"]
+    assert declared == {"fa": "اقرار می‌کنم که پاسخ‌هایم درست است.", "en": "I declare that my answers are true."}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from forms.registry import load_registry
-from tests.forms.conftest import errors_of, write_schemas
+from tests.forms.conftest import errors_of, service_yaml, write_schemas
 
 F = "schemas/services/sample.yaml"
 
@@ -52,3 +52,35 @@ def test_valid_rules_load(tmp_path: Path) -> None:
     text = RULES.replace("nmae", "name").split("eligibility:\n  - require: {field: later")[0]
     spec = load_registry(write_schemas(tmp_path, {"sample": text})).services["sample"]
     assert [rule.message.en for rule in spec.step("about").eligibility] == ["Under 25", "Name"]
+
+
+DECLARATION = """
+    - id: truth
+      type: declaration
+      label: {fa: اقرار می‌کنم., en: I declare.}
+      required: false
+    - id: staff_truth
+      type: declaration
+      label: {fa: اقرار می‌کنم., en: I declare.}
+      staff_only: true
+    - {id: test, type: text, label: {fa: آزمون, en: Test}, show_if: {field: truth, equals: x}}
+    - id: people
+      type: group
+      label: {fa: افراد, en: People}
+      fields:
+        - {id: oath, type: declaration, label: {fa: اقرار, en: Oath}}
+"""
+
+
+def test_a_declaration_is_not_a_group_item(tmp_path: Path) -> None:
+    errors = errors_of(write_schemas(tmp_path, {"sample": service_yaml(DECLARATION)}))
+    assert errors == [f"{F}:21:30: a group cannot contain a 'declaration' field"]
+
+
+def test_a_declaration_is_always_the_applicants_and_always_ticked(tmp_path: Path) -> None:
+    fields = DECLARATION.split("    - id: people")[0]
+    assert errors_of(write_schemas(tmp_path, {"sample": service_yaml(fields)})) == [
+        f"{F}:11:19: a declaration must always be ticked; remove 'required: false'",
+        f"{F}:15:21: a declaration is made by the applicant; it cannot be staff_only",
+        f"{F}:16:79: condition on 'truth': a declaration field cannot be tested in a condition",
+    ]
