@@ -37,8 +37,18 @@ def encode(cond: Condition, names: Names, context: Mapping[str, Any], profile: M
         return {"const": conditions.evaluate(cond, context, profile, today)}
     name, spec = names[ref]
     if subject == "age_of":
-        return _age(name, cond.operator or "", cond.operand, today)
+        return _age_of(cond, name, names, context, profile, today)
     return _leaf(cond, name, spec, today)
+
+
+def _age_of(cond: Condition, name: str, names: Names, context: Mapping[str, Any], profile: Mapping[str, Any] | None,
+            today: dt.date) -> dict[str, Any]:
+    """`age_of`: on a date known now, comparisons of the birth date; `at` a field of the page, both read there."""
+    at = cond.at_field
+    if at is not None and at in names and not at.startswith("profile."):
+        return {"age": name, "at": names[at][0], cond.operator or "": cond.operand}
+    on = conditions.age_date(cond, context, profile, today)
+    return {"const": False} if on is None else _age(name, cond.operator or "", cond.operand, on)
 
 
 def _leaf(cond: Condition, name: str, spec: FieldSpec, today: dt.date) -> dict[str, Any]:

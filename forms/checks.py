@@ -179,17 +179,28 @@ class Checker:
         ref = cond.ref
         if ref is None:
             return
-        ref_path = (*path, cond.subject)
-        if ref.startswith("profile."):
-            target = self.profile_field(ref, ref_path)
-        else:
-            target = scope.find(ref)
-            if target is None:
-                self.add(ref_path, self.missing_message(what, ref, scope))
-            elif target.staff_only and scope.applicant:
-                self.add(ref_path, f"{what} uses the staff-only field {ref!r}, which applicants never fill in")
+        target = self.reference(ref, (*path, cond.subject), scope, what)
         if target is not None:
             self.operand(cond, target, ref, path)
+        if cond.at_field is not None:
+            self.date_reference(cond.at_field, (*path, "at"), scope, what, "'at'")
+
+    def reference(self, ref: str, path: Path_, scope: Scope, what: str) -> FieldSpec | None:
+        """The field a condition names (reported when unknown, later or staff-only for applicants)."""
+        if ref.startswith("profile."):
+            return self.profile_field(ref, path)
+        target = scope.find(ref)
+        if target is None:
+            self.add(path, self.missing_message(what, ref, scope))
+        elif target.staff_only and scope.applicant:
+            self.add(path, f"{what} uses the staff-only field {ref!r}, which applicants never fill in")
+        return target
+
+    def date_reference(self, ref: str, path: Path_, scope: Scope, what: str, key: str) -> None:
+        """Check that ``key`` names an available date field."""
+        target = self.reference(ref, path, scope, what)
+        if target is not None and not field_type(target.type).ages:
+            self.add(path, f"{key} needs a date field, not {ref!r}, a {target.type} field")
 
     def profile_field(self, ref: str, path: Path_) -> FieldSpec | None:
         """The registration field a `profile.<id>` reference names."""

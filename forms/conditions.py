@@ -81,10 +81,22 @@ def evaluate(cond: Condition | None, answers: Mapping[str, Any], profile: Mappin
         return False
     if subject == "age_of":
         birth = dates.parse_iso(value) if isinstance(value, str) else None
-        if birth is None:
+        on = age_date(cond, answers, profile, today)
+        if birth is None or on is None:
             return False
-        return _test(cond, dates.age(birth, today), today)
+        return _test(cond, dates.age(birth, on), today)
     return _test(cond, value, today)
+
+
+def age_date(cond: Condition, answers: Mapping[str, Any], profile: Mapping[str, Any] | None,
+             today: dt.date) -> dt.date | None:
+    """The day an `age_of` counts the age on: its `at` date or field's answer (None: not given), else today."""
+    if cond.at is None:
+        return today
+    if cond.at_field is None:
+        return dates.resolve(cond.at, today)
+    value = lookup(cond.at_field, answers, profile)
+    return dates.parse_iso(value) if isinstance(value, str) else None
 
 
 def _walk_fields(fields: Iterable[FieldSpec], context: dict[str, Any], values: Mapping[str, Any],

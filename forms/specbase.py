@@ -80,6 +80,14 @@ def _operand(value: object) -> str | int | float:
                               {"got": describe(value)})
 
 
+def _age_at(value: object) -> str:
+    """Accept the date an age is counted on: a field id (or profile.<id>), an ISO date, `today` or an offset."""
+    if isinstance(value, str) and (dates.is_date_ref(value) or re.fullmatch(r"(profile\.)?[a-z][a-z0-9_]*", value)):
+        return value
+    raise PydanticCustomError("date_ref", "'at' is a date field's id or a date (YYYY-MM-DD, today, -1y); got {got}",
+                              {"got": describe(value)})
+
+
 def _country(value: str) -> str:
     """Accept an ISO 3166-1 alpha-2 code."""
     if len(value) == 2 and value.isupper() and pycountry.countries.get(alpha_2=value):
@@ -171,6 +179,7 @@ class Condition(Model):
     not_: Condition | None = Field(None, alias="not")
     all: Annotated[list[Condition], Field(min_length=1)] | None = None
     any: Annotated[list[Condition], Field(min_length=1)] | None = None
+    at: Annotated[str, PlainValidator(_age_at), PlainSerializer(lambda v: v)] | None = None  # age_of on a date
 
     @model_validator(mode="after")
     def _shape(self) -> Condition:
@@ -189,6 +198,8 @@ class Condition(Model):
         if subject in ("field", "age_of") and len(operators) != 1:
             raise PydanticCustomError("condition", "a condition on '{subject}' needs exactly one of 'equals', "
                                       "'in', 'gt', 'gte', 'lt', 'lte'", {"subject": subject})
+        if "at" in given and subject != "age_of":
+            raise PydanticCustomError("condition", "'at' goes with 'age_of' (the age on that date)")
         if subject == "age_of" and ("in" in operators or isinstance(self.operand, bool | str)):
             raise PydanticCustomError("condition", "'age_of' takes 'equals', 'gt', 'gte', 'lt' or 'lte' with a "
                                       "number of years")
@@ -221,6 +232,11 @@ class Condition(Model):
     def ref(self) -> str | None:
         """The field id (or profile.<id>) this comparison reads."""
         return self.field if self.field is not None else self.age_of
+
+    @property
+    def at_field(self) -> str | None:
+        """The field (or profile.<id>) whose date an `age_of` is counted on; None for a date or today."""
+        return None if self.at is None or dates.is_date_ref(self.at) else self.at
 
     def children(self) -> list[Condition]:
         """The nested conditions of not/all/any."""

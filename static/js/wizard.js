@@ -28,6 +28,16 @@ var Conditions = (function () {
     return { equals: a === b, gt: a > b, gte: a >= b, lt: a < b, lte: a <= b }[op];
   }
 
+  // `age_of` a birth date on another date of the page: whole years, as forms/dates.age counts them.
+  function ageOn(cond, op, read) {
+    var birth = read(cond.age), on = read(cond.at);
+    if (birth === undefined || on === undefined) { return null; }
+    if (birth === null || on === null) { return false; }
+    var b = birth.split("-").map(Number), a = on.split("-").map(Number);
+    var years = a[0] - b[0] - (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2]) ? 1 : 0);
+    return test(String(years), op, cond[op], true);
+  }
+
   function operatorOf(cond) {
     for (var i = 0; i < OPERATORS.length; i++) {
       if (Object.prototype.hasOwnProperty.call(cond, OPERATORS[i])) { return OPERATORS[i]; }
@@ -48,6 +58,7 @@ var Conditions = (function () {
       return results.indexOf(null) >= 0 ? null : !decisive;
     }
     var op = operatorOf(cond);
+    if (op !== null && cond.age && cond.at) { return ageOn(cond, op, read); }
     if (op === null || !cond.field) { return null; }
     var value = read(cond.field);
     if (value === undefined) { return null; }
@@ -61,6 +72,7 @@ var Conditions = (function () {
   function fieldsOf(cond) {
     if (cond.not) { return fieldsOf(cond.not); }
     if (cond.all || cond.any) { return [].concat.apply([], (cond.all || cond.any).map(fieldsOf)); }
+    if (cond.age) { return [cond.age, cond.at]; }
     return cond.field ? [cond.field] : [];
   }
 

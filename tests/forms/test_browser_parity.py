@@ -254,3 +254,31 @@ def cases(draw: Any) -> tuple[Condition, dict[str, FieldSpec], int]:
 def test_generated_conditions_agree(node: Node, case: tuple[Condition, dict[str, FieldSpec], int]) -> None:
     cond, page, seed = case
     run_all(node, cond, page, random.Random(seed), limit=20)
+
+
+# Age at a date: `at` a fixed date, a field of another step (known now) or a field of the same page.
+BIRTH = make_field("date", 0, True)
+ON = SPEC_TYPES["date"].model_validate({"id": "on", "type": "date", "label": {"fa": "روز", "en": "Day"}})
+
+
+def test_age_at_a_date_is_counted_on_that_date_by_the_server() -> None:
+    answers = {"f0": "2000-02-29", "on": "2018-02-28"}
+    assert conditions.evaluate(Condition.model_validate({"age_of": "f0", "gte": 18, "at": "on"}), answers) is False
+    answers["on"] = "2018-03-01"
+    assert conditions.evaluate(Condition.model_validate({"age_of": "f0", "gte": 18, "at": "on"}), answers) is True
+    assert conditions.evaluate(Condition.model_validate({"age_of": "f0", "lt": 18, "at": "2018-02-28"}), answers)
+    without_day = {"f0": "2000-02-29"}
+    assert not conditions.evaluate(Condition.model_validate({"age_of": "f0", "lt": 18, "at": "on"}), without_day)
+
+
+@pytest.mark.parametrize("op", ["equals", "gt", "gte", "lt", "lte"])
+@pytest.mark.parametrize("where", ["page", "other_step", "fixed"])
+def test_age_at_a_date_agrees(node: Node, op: str, where: str) -> None:
+    at = "2018-03-01" if where == "fixed" else "on"
+    cond = Condition.model_validate({"age_of": "f0", op: 18, "at": at})
+    page = {"f0": BIRTH, **({"on": ON} if where == "page" else {})}
+    births = ["2000-02-29", "2000-02-28", "2000-03-01", "1999-12-31", "2001-01-01", None]
+    days = ["2018-02-28", "2018-03-01", "2019-02-28", "2017-12-31", None]
+    for birth, day in itertools.product(births, days):
+        answers = {key: value for key, value in (("f0", birth), ("on", day)) if value is not None}
+        check(node, cond, page, answers, DAYS[0])

@@ -84,3 +84,30 @@ def test_a_declaration_is_always_the_applicants_and_always_ticked(tmp_path: Path
         f"{F}:15:21: a declaration is made by the applicant; it cannot be staff_only",
         f"{F}:16:79: condition on 'truth': a declaration field cannot be tested in a condition",
     ]
+
+
+AGE_AT = """
+    - {id: birth_date, type: date, label: {fa: تولد, en: Birth}}
+    - {id: city, type: text, label: {fa: شهر, en: City}}
+    - {id: a, type: text, label: {fa: الف, en: A}, show_if: {age_of: birth_date, gte: 18, at: marriage_date}}
+    - {id: b, type: text, label: {fa: ب, en: B}, show_if: {age_of: birth_date, gte: 18, at: city}}
+    - {id: c, type: text, label: {fa: پ, en: C}, show_if: {field: city, equals: x, at: 2020-01-01}}
+    - {id: d, type: text, label: {fa: ت, en: D}, show_if: {age_of: birth_date, gte: 18, at: 2020-13-01}}
+    - {id: marriage_date, type: date, label: {fa: ازدواج, en: Marriage}}
+"""
+
+
+def test_age_at_names_an_earlier_date_field(tmp_path: Path) -> None:
+    fields = AGE_AT.replace(", at: 2020-01-01", "").replace("2020-13-01", "2020-12-01")
+    assert errors_of(write_schemas(tmp_path, {"sample": service_yaml(fields)})) == [
+        f"{F}:10:97: show_if of field 'a' refers to 'marriage_date', which comes later; it may only use earlier "
+        "fields",
+        f"{F}:11:95: 'at' needs a date field, not 'city', a text field",
+    ]
+
+
+def test_at_goes_with_age_of_and_a_real_date(tmp_path: Path) -> None:
+    assert errors_of(write_schemas(tmp_path, {"sample": service_yaml(AGE_AT.replace("2020-13-01", "2020-12-01"))})) \
+        == [f"{F}:12:61: 'at' goes with 'age_of' (the age on that date)"]
+    assert errors_of(write_schemas(tmp_path, {"sample": service_yaml(AGE_AT.replace(", at: 2020-01-01", ""))})) == [
+        f"{F}:13:95: '2020-13-01' is not a date that exists (month must be in 1..12)"]
