@@ -18,6 +18,7 @@ from typing import Any
 from forms import conditions
 from forms.fields import field_type
 from forms.spec import COMPARISONS, Condition, FieldSpec
+from forms.specbase import other_field
 
 # A string every ISO date sorts after: "present, whatever the date".
 ANY_DATE = "0000-00-00"
@@ -38,7 +39,7 @@ def encode(cond: Condition, names: Names, context: Mapping[str, Any], profile: M
     name, spec = names[ref]
     if subject == "age_of":
         return _age_of(cond, name, names, context, profile, today)
-    return _leaf(cond, name, spec, today)
+    return _leaf(cond, name, spec, names, context, profile, today)
 
 
 def _age_of(cond: Condition, name: str, names: Names, context: Mapping[str, Any], profile: Mapping[str, Any] | None,
@@ -51,12 +52,20 @@ def _age_of(cond: Condition, name: str, names: Names, context: Mapping[str, Any]
     return {"const": False} if on is None else _age(name, cond.operator or "", cond.operand, on)
 
 
-def _leaf(cond: Condition, name: str, spec: FieldSpec, today: dt.date) -> dict[str, Any]:
+def _leaf(cond: Condition, name: str, spec: FieldSpec, names: Names, context: Mapping[str, Any],
+          profile: Mapping[str, Any] | None, today: dt.date) -> dict[str, Any]:
     """A comparison on a field of the page, its operand(s) written as submitted values."""
     kind = field_type(spec.type)
     op, operand = cond.operator or "", cond.operand
     if op in COMPARISONS and not kind.ordered:
         return {"const": False}
+    other = other_field(operand)
+    if other is not None and other in names:  # another field of the page: the browser reads both
+        return {"field": name, op: {"field": names[other][0]}, **({"number": True} if kind.browser_number else {})}
+    if other is not None:  # another step's answer (or the profile's): known now
+        operand = conditions.lookup(other, context, profile)
+        if operand is None or operand == "" or isinstance(operand, list):
+            return {"const": False}
     items = operand if op == "in" else [operand]
     values = [kind.browser_value(spec, item, today) for item in items]
     values = [value for value in values if value is not None]

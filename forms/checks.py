@@ -22,6 +22,7 @@ from forms.spec import (
     Service,
     Wizard,
 )
+from forms.specbase import other_field
 from forms.types import field_type, names
 
 RESERVED_IDS = frozenset({name for name in dir(FlaskForm) if not name.startswith("_")} |
@@ -182,6 +183,9 @@ class Checker:
         target = self.reference(ref, (*path, cond.subject), scope, what)
         if target is not None:
             self.operand(cond, target, ref, path)
+        other = other_field(cond.operand)
+        if other is not None:
+            self.same_kind(target, ref, other, (*path, cond.operator or "", "field"), scope, what)
         if cond.at_field is not None:
             self.date_reference(cond.at_field, (*path, "at"), scope, what, "'at'")
 
@@ -195,6 +199,12 @@ class Checker:
         elif target.staff_only and scope.applicant:
             self.add(path, f"{what} uses the staff-only field {ref!r}, which applicants never fill in")
         return target
+
+    def same_kind(self, target: FieldSpec | None, ref: str, other: str, path: Path_, scope: Scope, what: str) -> None:
+        """Check that the other answer a comparison or a bound names exists and has the type of ``ref``."""
+        found = self.reference(other, path, scope, what)
+        if found is not None and target is not None and found.type != target.type:
+            self.add(path, f"cannot compare {ref!r} (a {target.type} field) with {other!r} (a {found.type} field)")
 
     def date_reference(self, ref: str, path: Path_, scope: Scope, what: str, key: str) -> None:
         """Check that ``key`` names an available date field."""
@@ -298,6 +308,10 @@ def operand_problem(cond: Condition, target: Any) -> str | None:
     op, value = cond.operator, cond.operand
     if cond.subject == "age_of":
         return None if kind.ages else f"'age_of' needs a date field, not a {target.type} field"
+    if other_field(value) is not None:
+        ordered = " or ".join(sorted(names(lambda k: k.ordered), reverse=True))
+        return None if kind.ordered else f"another answer can be compared only with a {ordered} field, not a " \
+                                         f"{target.type} field"
     if op in COMPARISONS:
         if kind.ordered:
             return kind.comparison_problem(target, value)

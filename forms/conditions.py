@@ -10,6 +10,7 @@ from typing import Any
 
 from forms import dates
 from forms.spec import Condition, FieldSpec, Rule, Step, Wizard
+from forms.specbase import other_field
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "equals": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
@@ -41,9 +42,10 @@ def _compare(op: str, value: Any, operand: Any, today: dt.date) -> bool:
     return value == operand
 
 
-def _test(cond: Condition, value: Any, today: dt.date) -> bool:
-    """Apply the condition's operator to a present answer."""
-    op, operand = cond.operator, cond.operand
+def _test(cond: Condition, value: Any, today: dt.date, operand: Any = None) -> bool:
+    """Apply the condition's operator to a present answer (``operand``: another answer instead of the written one)."""
+    op = cond.operator
+    operand = cond.operand if operand is None else operand
     if op == "in":
         return any(_test_one("equals", value, item, today) for item in operand)
     return _test_one(op, value, operand, today)
@@ -85,7 +87,11 @@ def evaluate(cond: Condition | None, answers: Mapping[str, Any], profile: Mappin
         if birth is None or on is None:
             return False
         return _test(cond, dates.age(birth, on), today)
-    return _test(cond, value, today)
+    other = other_field(cond.operand)
+    if other is None:
+        return _test(cond, value, today)
+    operand = lookup(other, answers, profile)
+    return False if _absent(operand) or isinstance(operand, list) else _test(cond, value, today, operand)
 
 
 def age_date(cond: Condition, answers: Mapping[str, Any], profile: Mapping[str, Any] | None,

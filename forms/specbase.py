@@ -70,19 +70,46 @@ def _scalar(value: object) -> str | int | float | bool:
                               {"got": describe(value)})
 
 
-def _operand(value: object) -> str | int | float:
-    """Accept a number or a date reference (for gt/gte/lt/lte)."""
+_REF = re.compile(r"(profile\.)?[a-z][a-z0-9_]*")
+
+
+def other_field(value: object) -> str | None:
+    """The field an operand or a bound names (`{field: marriage_date}`), or None for a plain value."""
+    return value["field"] if isinstance(value, dict) else None
+
+
+def _field_operand(value: object) -> dict[str, str] | None:
+    """`{field: <id>}` as a plain mapping; None when ``value`` is not a mapping; an error when it is a wrong one."""
+    if not isinstance(value, dict):
+        return None
+    if set(value) != {"field"} or not isinstance(value["field"], str) or not _REF.fullmatch(value["field"]):
+        raise PydanticCustomError("operand_type", "another answer is named as {field: <field id>}, got {got}",
+                                  {"got": describe(value)})
+    return {"field": value["field"]}
+
+
+def _scalar_or_field(value: object) -> str | int | float | bool | dict[str, str]:
+    """Accept a text, number, true/false, or another field's answer `{field: <id>}` (for equals)."""
+    return _field_operand(value) or _scalar(value)
+
+
+def _operand(value: object) -> str | int | float | dict[str, str]:
+    """Accept a number, a date reference or another field's answer `{field: <id>}` (for gt/gte/lt/lte)."""
+    named = _field_operand(value)
+    if named is not None:
+        return named
     if isinstance(value, str) and dates.is_date_ref(value):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return value
-    raise PydanticCustomError("operand_type", "expected a number or a date (YYYY-MM-DD, today, -18y), got {got}",
+    raise PydanticCustomError("operand_type", "expected a number, a date (YYYY-MM-DD, today, -18y) or "
+                              "{{field: <field id>}}, got {got}",
                               {"got": describe(value)})
 
 
 def _age_at(value: object) -> str:
     """Accept the date an age is counted on: a field id (or profile.<id>), an ISO date, `today` or an offset."""
-    if isinstance(value, str) and (dates.is_date_ref(value) or re.fullmatch(r"(profile\.)?[a-z][a-z0-9_]*", value)):
+    if isinstance(value, str) and (dates.is_date_ref(value) or _REF.fullmatch(value)):
         return value
     raise PydanticCustomError("date_ref", "'at' is a date field's id or a date (YYYY-MM-DD, today, -1y); got {got}",
                               {"got": describe(value)})
@@ -129,7 +156,12 @@ NonEmpty = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_len
 Number = Annotated[int | float, PlainValidator(_number), PlainSerializer(lambda v: v)]
 DateRef = Annotated[str, PlainValidator(_date_ref), PlainSerializer(lambda v: v)]
 Scalar = Annotated[str | int | float | bool, PlainValidator(_scalar), PlainSerializer(lambda v: v)]
-Operand = Annotated[str | int | float, PlainValidator(_operand), PlainSerializer(lambda v: v)]
+Operand = Annotated[str | int | float | dict, PlainValidator(_operand), PlainSerializer(lambda v: v)]
+DateBound = Annotated[str | dict, PlainValidator(lambda v: _field_operand(v) or _date_ref(v)),
+                      PlainSerializer(lambda v: v)]
+NumberBound = Annotated[int | float | dict, PlainValidator(lambda v: _field_operand(v) or _number(v)),
+                        PlainSerializer(lambda v: v)]
+Equal = Annotated[str | int | float | bool | dict, PlainValidator(_scalar_or_field), PlainSerializer(lambda v: v)]
 Country = Annotated[StrictStr, AfterValidator(_country)]
 PositiveInt = Annotated[StrictInt, Field(gt=0)]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
@@ -170,7 +202,7 @@ class Condition(Model):
 
     field: FieldRef | None = None
     age_of: FieldRef | None = None
-    equals: Scalar | None = None
+    equals: Equal | None = None
     in_: Annotated[list[Scalar], Field(min_length=1)] | None = Field(None, alias="in")
     gt: Operand | None = None
     gte: Operand | None = None
@@ -200,7 +232,7 @@ class Condition(Model):
                                       "'in', 'gt', 'gte', 'lt', 'lte'", {"subject": subject})
         if "at" in given and subject != "age_of":
             raise PydanticCustomError("condition", "'at' goes with 'age_of' (the age on that date)")
-        if subject == "age_of" and ("in" in operators or isinstance(self.operand, bool | str)):
+        if subject == "age_of" and ("in" in operators or isinstance(self.operand, bool | str | dict)):
             raise PydanticCustomError("condition", "'age_of' takes 'equals', 'gt', 'gte', 'lt' or 'lte' with a "
                                       "number of years")
         return self

@@ -100,35 +100,80 @@ class Pattern:
             raise ValidationError(self.message or _l("This value is not in the expected format."))
 
 
-class NumberRange:
-    """Number bounds."""
+def _other_answer(form: Any, bound: Any) -> tuple[Any, str] | None:
+    """(answer, label in the reader's language) of the field a bound `{field: <id>}` names; None when unanswered."""
+    context = getattr(form, "context_answers", None)
+    if context is None:
+        return None
+    value = context().get(bound["field"])
+    spec = form.spec.fields_by_id.get(bound["field"])
+    if value is None or spec is None:
+        return None
+    return value, spec.label.get(current_language())
 
-    def __init__(self, low: float | None, high: float | None) -> None:
+
+class NumberRange:
+    """Number bounds: numbers, or `{field: <id>}` read from that answer when validating."""
+
+    def __init__(self, low: Any, high: Any) -> None:
         self.low, self.high = low, high
 
     def __call__(self, form: Any, field: Any) -> None:
         if field.data is None:
             return
-        if self.low is not None and field.data < self.low:
-            raise ValidationError(_l("Enter a number of at least %(num)s.", num=_digits(self.low)))
-        if self.high is not None and field.data > self.high:
-            raise ValidationError(_l("Enter a number of at most %(num)s.", num=_digits(self.high)))
+        low, low_field = _number_bound(form, self.low)
+        high, high_field = _number_bound(form, self.high)
+        if low is not None and field.data < low:
+            raise ValidationError(_l("Enter a number of at least %(num)s (%(field)s).", num=_digits(low),
+                                     field=low_field) if low_field else
+                                  _l("Enter a number of at least %(num)s.", num=_digits(low)))
+        if high is not None and field.data > high:
+            raise ValidationError(_l("Enter a number of at most %(num)s (%(field)s).", num=_digits(high),
+                                     field=high_field) if high_field else
+                                  _l("Enter a number of at most %(num)s.", num=_digits(high)))
+
+
+def _number_bound(form: Any, bound: Any) -> tuple[Any, str | None]:
+    """A number bound as (number, label of the field it was read from)."""
+    if not isinstance(bound, dict):
+        return bound, None
+    found = _other_answer(form, bound)
+    if found is None or isinstance(found[0], bool) or not isinstance(found[0], int | float):
+        return None, None
+    return found
+
+
+def _date_bound(form: Any, bound: Any) -> tuple[Any, str | None]:
+    """A date bound as (date, label of the field it was read from)."""
+    if bound is None:
+        return None, None
+    if not isinstance(bound, dict):
+        return dates.resolve(bound), None
+    found = _other_answer(form, bound)
+    day = dates.parse_iso(found[0]) if found is not None and isinstance(found[0], str) else None
+    return (day, found[1]) if day is not None else (None, None)  # type: ignore[index]
 
 
 class DateRange:
-    """Date bounds given as date references, resolved when validating."""
+    """Date bounds given as date references (resolved when validating) or `{field: <id>}` (that answer)."""
 
-    def __init__(self, low: str | None, high: str | None) -> None:
+    def __init__(self, low: Any, high: Any) -> None:
         self.low, self.high = low, high
 
     def __call__(self, form: Any, field: Any) -> None:
         if field.data is None:
             return
         language = current_language()
-        if self.low is not None and field.data < (low := dates.resolve(self.low)):
-            raise ValidationError(_l("Enter a date on or after %(date)s.", date=jalali.format_date(low, language)))
-        if self.high is not None and field.data > (high := dates.resolve(self.high)):
-            raise ValidationError(_l("Enter a date on or before %(date)s.", date=jalali.format_date(high, language)))
+        low, low_field = _date_bound(form, self.low)
+        high, high_field = _date_bound(form, self.high)
+        if low is not None and field.data < low:
+            date = jalali.format_date(low, language)
+            raise ValidationError(_l("Enter a date on or after %(date)s (%(field)s).", date=date, field=low_field)
+                                  if low_field else _l("Enter a date on or after %(date)s.", date=date))
+        if high is not None and field.data > high:
+            date = jalali.format_date(high, language)
+            raise ValidationError(_l("Enter a date on or before %(date)s (%(field)s).", date=date, field=high_field)
+                                  if high_field else _l("Enter a date on or before %(date)s.", date=date))
 
 
 class InChoices:

@@ -11,10 +11,12 @@ import jalali
 from forms import dates
 from forms import validators as v
 from forms.specbase import (
+    DateBound,
     DateRef,
     InputBase,
     _check_range,
     describe,
+    other_field,
 )
 from forms.text import language_of
 from forms.types import register
@@ -30,13 +32,13 @@ class DateField(InputBase):
 
     type: Literal["date"]
     default: DateRef | None = None
-    min: DateRef | None = None
-    max: DateRef | None = None
+    min: DateBound | None = None  # a date reference, or {field: <date field>}: on or after that answer
+    max: DateBound | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> DateField:
         """Check min ≤ max when both are fixed dates or both move with today."""
-        if self.min is not None and self.max is not None and \
+        if isinstance(self.min, str) and isinstance(self.max, str) and \
                 dates.is_relative(self.min) == dates.is_relative(self.max):
             reference = dates.parse_iso("2000-01-01")
             _check_range(dates.resolve(self.min, reference), dates.resolve(self.max, reference), "min", "max")
@@ -72,8 +74,12 @@ class DateType(FieldType):
         return []
 
     def type_validators(self, spec: Any) -> list:
-        """Range (resolved against today when validating)."""
+        """Range (resolved against today, or read from the other answer, when validating)."""
         return [v.DateRange(spec.min, spec.max)]
+
+    def cross_check(self, spec: Any, checker: Any, path: tuple, scope: Any) -> None:
+        """Bounds naming another answer: an available date field."""
+        check_bounds(spec, checker, path, scope)
 
     def default(self, spec: Any) -> Any:
         """A callable, so `today` and offsets are resolved per form."""
@@ -94,3 +100,18 @@ class DateType(FieldType):
     def display(self, spec: Any, value: Any, locale: str) -> str:
         """Jalali with Persian digits in Persian, Gregorian otherwise."""
         return jalali.format_date(as_date(value), language_of(locale))
+
+
+def check_bounds(spec: Any, checker: Any, path: tuple, scope: Any) -> None:
+    """`min`/`max` naming another field: outside groups, an earlier field of the same type (date or number)."""
+    for key in ("min", "max"):
+        other = other_field(getattr(spec, key))
+        if other is None:
+            continue
+        where = (*path, key, "field")
+        if scope.siblings is not None:
+            checker.add(where, f"'{key}' cannot name another field inside a group")
+        elif other.startswith("profile."):
+            checker.add(where, f"'{key}' names a field of this service, not of the profile")
+        else:
+            checker.same_kind(spec, spec.id, other, where, scope, f"'{key}' of field {spec.id!r}")

@@ -12,12 +12,14 @@ from forms import validators as v
 from forms.specbase import (
     InputBase,
     Number,
+    NumberBound,
     _check_range,
     describe,
 )
 from forms.text import language_of
 from forms.types import register
 from forms.types.base import FieldType
+from forms.types.date import check_bounds
 from forms.wtf import (
     NumberInputField,
 )
@@ -29,14 +31,15 @@ class NumberField(InputBase):
 
     type: Literal["number"]
     default: Number | None = None
-    min: Number | None = None
-    max: Number | None = None
+    min: NumberBound | None = None  # a number, or {field: <number field>}: at least that answer
+    max: NumberBound | None = None
     integer: StrictBool = True
 
     @model_validator(mode="after")
     def _consistent(self) -> NumberField:
         """Check the range and the default."""
-        _check_range(self.min, self.max, "min", "max")
+        if not isinstance(self.min, dict) and not isinstance(self.max, dict):
+            _check_range(self.min, self.max, "min", "max")
         if self.integer and self.default is not None and self.default != int(self.default):
             raise PydanticCustomError("default", "'default' must be a whole number", {"at": "default"})
         return self
@@ -83,8 +86,12 @@ class NumberType(FieldType):
         return {**super().render_kw(spec), "inputmode": "numeric" if spec.integer else "decimal"}
 
     def type_validators(self, spec: Any) -> list:
-        """Range."""
+        """Range (a bound naming another answer is read from it when validating)."""
         return [v.NumberRange(spec.min, spec.max)]
+
+    def cross_check(self, spec: Any, checker: Any, path: tuple, scope: Any) -> None:
+        """Bounds naming another answer: an available number field."""
+        check_bounds(spec, checker, path, scope)
 
     def to_json(self, spec: Any, data: Any) -> Any:
         """int or float."""

@@ -60,11 +60,19 @@ var Conditions = (function () {
     var op = operatorOf(cond);
     if (op !== null && cond.age && cond.at) { return ageOn(cond, op, read); }
     if (op === null || !cond.field) { return null; }
-    var value = read(cond.field);
+    var value = read(cond.field), expected = cond[op];
+    if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
+      // Another field of the page: compared with what it holds now (numbers as the server reads them).
+      var other = read(expected.field);
+      if (value === undefined || other === undefined) { return null; }
+      if (other === null || Array.isArray(other)) { return false; }
+      expected = cond.number ? numberOf(other) : other;
+      if (expected === null) { return false; }
+    }
     if (value === undefined) { return null; }
     if (value === null) { return false; }
     return (Array.isArray(value) ? value : [value]).some(function (item) {
-      return test(item, op, cond[op], Boolean(cond.number));
+      return test(item, op, expected, Boolean(cond.number));
     });
   }
 
@@ -73,7 +81,9 @@ var Conditions = (function () {
     if (cond.not) { return fieldsOf(cond.not); }
     if (cond.all || cond.any) { return [].concat.apply([], (cond.all || cond.any).map(fieldsOf)); }
     if (cond.age) { return [cond.age, cond.at]; }
-    return cond.field ? [cond.field] : [];
+    var op = operatorOf(cond), expected = op && cond[op];
+    var other = expected && typeof expected === "object" && !Array.isArray(expected) ? [expected.field] : [];
+    return cond.field ? [cond.field].concat(other) : [];
   }
 
   return { evaluate: evaluate, asciiDigits: asciiDigits, fieldsOf: fieldsOf };

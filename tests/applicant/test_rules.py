@@ -111,3 +111,75 @@ def test_a_declaration_must_be_ticked_and_its_text_is_stored(applicant_client, r
     applicant_client.post("/services/renounce/request/review")
     declared = ServiceRequest.get().answers["truth"]
     assert declared == {"fa": "اقرار می‌کنم که پاسخ‌هایم درست است.", "en": "I declare that my answers are true."}
+
+
+DIVORCE = """
+id: divorce
+title: {fa: ثبت طلاق, en: Divorce registration}
+category: travel
+steps:
+  - id: marriage
+    title: {fa: ازدواج, en: Marriage}
+    fields:
+      - {id: birth_date, type: date, label: {fa: تاریخ تولد, en: Date of birth}, required: true}
+      - {id: marriage_date, type: date, label: {fa: تاریخ ازدواج, en: Date of marriage}, required: true}
+      - {id: children, type: number, label: {fa: شمار فرزندان, en: Number of children}, required: true}
+  - id: divorce
+    title: {fa: طلاق, en: Divorce}
+    eligibility:
+      - require: {age_of: birth_date, gte: 18, at: marriage_date}
+        message:
+          fa: ازدواج پیش از ۱۸ سالگی نخست باید در دادگاه تأیید شود.
+          en: A marriage before 18 must first be confirmed by a court.
+    fields:
+      - id: divorce_date
+        type: date
+        label: {fa: تاریخ طلاق, en: Date of divorce}
+        required: true
+        min: {field: marriage_date}
+      - id: custody
+        type: number
+        label: {fa: فرزندان تحت حضانت, en: Children in your custody}
+        max: {field: children}
+"""
+
+
+@pytest.fixture()
+def divorce(app):
+    """A service comparing answers: the divorce after the marriage, custody at most the children, age at marriage."""
+    with app.app_context():
+        spec = Service.model_validate(yaml.safe_load(DIVORCE))
+        current_registry().services[spec.id] = spec
+        return spec
+
+
+def test_bounds_naming_another_answer_refuse_next_and_keep_the_answers(applicant_client, divorce):
+    base = "/services/divorce/request/step"
+    applicant_client.post("/services/divorce/apply", data={"office": "de-berlin"})
+    applicant_client.get("/lang/en?next=/")
+    marriage = {**date_parts("birth_date", "1990-05-01"), **date_parts("marriage_date", "2015-06-20"),
+                "children": "2", "action": "next"}
+    assert applicant_client.post(f"{base}/marriage", data=marriage).status_code == 302
+    data = {**date_parts("divorce_date", "2014-01-10"), "custody": "3", "action": "next"}
+    response = applicant_client.post(f"{base}/divorce", data=data)
+    page = main_text(response.get_data(as_text=True))
+    assert "Date of divorce: Enter a date on or after 20 June 2015 (Date of marriage)." in page
+    assert "Children in your custody: Enter a number of at most 2 (Number of children)." in page
+    assert 'value="3"' in response.get_data(as_text=True)
+    data = {**date_parts("divorce_date", "2020-01-10"), "custody": "2", "action": "next"}
+    assert applicant_client.post(f"{base}/divorce", data=data).status_code == 302
+
+
+def test_age_at_another_answer_in_an_eligibility_rule(applicant_client, divorce):
+    base = "/services/divorce/request/step"
+    applicant_client.post("/services/divorce/apply", data={"office": "de-berlin"})
+    marriage = {**date_parts("birth_date", "1998-05-01"), **date_parts("marriage_date", "2015-06-20"),
+                "children": "0", "action": "next"}
+    applicant_client.post(f"{base}/marriage", data=marriage)
+    response = applicant_client.post(f"{base}/divorce", data={**date_parts("divorce_date", "2020-01-10"),
+                                                               "action": "next"})
+    assert "ازدواج پیش از ۱۸ سالگی نخست باید در دادگاه تأیید شود." in main_text(response.get_data(as_text=True))
+    applicant_client.post(f"{base}/marriage", data={**marriage, **date_parts("birth_date", "1996-05-01")})
+    response = applicant_client.post(f"{base}/divorce", data={**date_parts("divorce_date", "2020-01-10"),
+                                                               "action": "next"})
+    assert response.status_code == 302

@@ -282,3 +282,19 @@ def test_age_at_a_date_agrees(node: Node, op: str, where: str) -> None:
     for birth, day in itertools.product(births, days):
         answers = {key: value for key, value in (("f0", birth), ("on", day)) if value is not None}
         check(node, cond, page, answers, DAYS[0])
+
+
+# Comparisons between answers: `{field: other}` as the operand, the other on the page or on another step.
+@pytest.mark.parametrize("op", ["equals", "gt", "gte", "lt", "lte"])
+@pytest.mark.parametrize("kind", ["date", "number"])
+@pytest.mark.parametrize("where", ["page", "other_step"])
+def test_comparisons_between_answers_agree(node: Node, op: str, kind: str, where: str) -> None:
+    first, second = make_field(kind, 0, False), make_field(kind, 1, False)
+    cond = Condition.model_validate({"field": "f0", op: {"field": "f1"}})
+    page = {"f0": first, **({"f1": second} if where == "page" else {})}
+    values = ["2020-01-31", "2020-02-01", "2019-12-31", None] if kind == "date" else [3, 4, 4.5, -1, None]
+    for a, b in itertools.product(values, values):
+        answers = {key: value for key, value in (("f0", a), ("f1", b)) if value is not None}
+        check(node, cond, page, answers, DAYS[0])
+        check(node, cond, page, answers, DAYS[0], persian=True)
+    assert conditions.evaluate(cond, {"f0": values[1], "f1": values[0]}) is (op in ("gt", "gte"))

@@ -111,3 +111,32 @@ def test_at_goes_with_age_of_and_a_real_date(tmp_path: Path) -> None:
         == [f"{F}:12:61: 'at' goes with 'age_of' (the age on that date)"]
     assert errors_of(write_schemas(tmp_path, {"sample": service_yaml(AGE_AT.replace(", at: 2020-01-01", ""))})) == [
         f"{F}:13:95: '2020-13-01' is not a date that exists (month must be in 1..12)"]
+
+
+COMPARE = """
+    - {id: marriage_date, type: date, label: {fa: ازدواج, en: Marriage}}
+    - {id: children, type: number, label: {fa: فرزندان, en: Children}}
+    - {id: city, type: text, label: {fa: شهر, en: City}}
+    - {id: divorce_date, type: date, label: {fa: طلاق, en: Divorce}, min: {field: marriage_date}, max: {field: children}}
+    - {id: count, type: number, label: {fa: شمار, en: Count}, min: {field: children}, max: {field: later}}
+    - {id: a, type: text, label: {fa: الف, en: A}, show_if: {field: divorce_date, gte: {field: marriage_date}}}
+    - {id: b, type: text, label: {fa: ب, en: B}, show_if: {field: divorce_date, gte: {field: children}}}
+    - {id: c, type: text, label: {fa: پ, en: C}, show_if: {field: city, equals: {field: a}}}
+    - {id: later, type: number, label: {fa: بعد, en: Later}}
+"""  # noqa: E501
+
+
+def test_comparisons_between_answers_name_an_earlier_field_of_the_same_type(tmp_path: Path) -> None:
+    assert errors_of(write_schemas(tmp_path, {"sample": service_yaml(COMPARE)})) == [
+        f"{F}:11:114: cannot compare 'divorce_date' (a date field) with 'children' (a number field)",
+        f"{F}:12:102: 'max' of field 'count' refers to 'later', which comes later; it may only use earlier fields",
+        f"{F}:14:96: cannot compare 'divorce_date' (a date field) with 'children' (a number field)",
+        f"{F}:15:83: condition on 'city': another answer can be compared only with a number or date field, not a "
+        "text field",
+    ]
+
+
+def test_another_answer_is_named_as_a_field(tmp_path: Path) -> None:
+    fields = COMPARE.replace("gte: {field: children}", "gte: {fields: children}")
+    errors = errors_of(write_schemas(tmp_path, {"sample": service_yaml(fields)}))
+    assert errors == [f"{F}:14:88: another answer is named as {{field: <field id>}}, got a mapping"]
