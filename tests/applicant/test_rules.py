@@ -11,7 +11,7 @@ from forms.registry import current_registry
 from forms.spec import Service
 from models import Draft, ServiceRequest
 from tests.applicant.pages import main_text
-from tests.helpers import date_parts
+from tests.helpers import REGISTRATION_STEPS, date_parts, register, sign_in
 
 
 def checked_values(html: str) -> list[str]:
@@ -183,3 +183,62 @@ def test_age_at_another_answer_in_an_eligibility_rule(applicant_client, divorce)
     response = applicant_client.post(f"{base}/divorce", data={**date_parts("divorce_date", "2020-01-10"),
                                                                "action": "next"})
     assert response.status_code == 302
+
+
+def test_a_draft_started_before_the_rules_must_meet_them_and_keeps_its_answers(applicant_client, app):
+    loose = yaml.safe_load(RENOUNCE)
+    del loose["eligibility"], loose["steps"][0]["eligibility"]
+    with app.app_context():
+        current_registry().services["renounce"] = Service.model_validate(loose)
+    _start(applicant_client)
+    applicant_client.post(f"{STEP}/about", data={**date_parts("birth_date", "2010-04-02"), "city": "Köln",
+                                                 "action": "next"})
+    applicant_client.post(f"{STEP}/reason", data={"other_nationality": "no", "truth": "y", "action": "next"})
+    assert "confirm-form" in applicant_client.get("/services/renounce/request/review").get_data(as_text=True)
+
+    with app.app_context():  # the service gains its rules while the draft is in flight
+        current_registry().services["renounce"] = Service.model_validate(yaml.safe_load(RENOUNCE))
+    assert applicant_client.get("/services/renounce/request/review").headers["Location"].endswith(f"{STEP}/about")
+    response = applicant_client.post(f"{STEP}/about", data={**date_parts("birth_date", "2010-04-02"),
+                                                            "city": "Köln", "action": "next"})
+    assert "ترک تابعیت تنها از ۲۵ سالگی ممکن است." in main_text(response.get_data(as_text=True))
+    draft = Draft.get()
+    assert draft.answers["birth_date"] == "2010-04-02" and draft.answers["other_nationality"] is False
+    assert draft.answers["truth"]["en"] == "I declare that my answers are true."
+    applicant_client.post(f"{STEP}/about", data={**date_parts("birth_date", "1990-04-02"), "city": "Köln",
+                                                 "action": "next"})
+    response = applicant_client.post("/services/renounce/request/review")
+    assert "نخست تابعیت کشور دیگری لازم است." in main_text(response.get_data(as_text=True))
+    assert ServiceRequest.select().count() == 0
+
+
+# The shipped services: a minor's passport needs the guardian's consent; a power of attorney, a principal of 18
+# or over.
+def test_a_minors_passport_needs_the_guardians_consent_declaration(applicant_client):
+    applicant_client.post("/services/passport/apply", data={"office": "de-berlin"})
+    base = "/services/passport/request/step"
+    applicant_client.post(f"{base}/request", data={"request_type": "first_issue", "action": "next"})
+    minor = {"surname": "احمدی", "given_name": "مریم", "surname_latin": "AHMADI", "given_name_latin": "MARYAM",
+             "father_name": "علی", **date_parts("birth_date", "2015-05-17"), "birth_place": "تهران",
+             "marital_status": "single", "guardian_national_code": "0084575948", "action": "next"}
+    response = applicant_client.post(f"{base}/applicant", data=minor)
+    page = main_text(response.get_data(as_text=True))
+    assert "برای این اقرار، کادر را علامت بزنید." in page
+    assert 'value="۰۰۸۴۵۷۵۹۴۸"' in response.get_data(as_text=True)  # the guardian's code is kept
+    assert applicant_client.post(f"{base}/applicant", data={**minor, "guardian_consent": "y"}).status_code == 302
+    consent = Draft.get().answers["guardian_consent"]
+    assert consent["en"].startswith("I, the father or legal guardian of the applicant, consent")
+    adult = {**minor, **date_parts("birth_date", "1990-05-17")}
+    assert applicant_client.post(f"{base}/applicant", data=adult).status_code == 302  # an adult declares nothing
+    assert "guardian_consent" not in Draft.get().answers
+
+
+def test_a_power_of_attorney_needs_an_adult_principal(client, app):
+    sign_in(client, app)
+    register(client, {**REGISTRATION_STEPS, "identity": {**REGISTRATION_STEPS["identity"],
+                                                         **date_parts("birth_date", "2012-01-01")}})
+    client.post("/services/power_of_attorney/apply", data={"office": "de-berlin"})
+    data = {"power_type": "banking", "subject": "اداره حساب بانکی اینجانب نزد بانک ملی شعبه مرکزی تهران",
+            "right_to_delegate": "no", "irrevocable": "no", "action": "next"}
+    response = client.post("/services/power_of_attorney/request/step/power", data=data)
+    assert "وکالت‌نامه را تنها کسی که دست‌کم ۱۸ سال دارد می‌تواند بدهد." in main_text(response.get_data(as_text=True))

@@ -39,8 +39,8 @@ def next_step(page) -> None:
     page.locator("button[name=action][value=next]").click()
 
 
-def register(page, language: str, shots: str = "") -> None:
-    """Complete the registration wizard, looking at each step."""
+def register(page, language: str, shots: str = "", birth: tuple[str, str, str] | None = None) -> None:
+    """Complete the registration wizard, looking at each step (``birth``: day, month, year in the reader's calendar)."""
     assert "/register/step/identity" in page.url
     assert_accessible(page)
     if shots:
@@ -50,7 +50,9 @@ def register(page, language: str, shots: str = "") -> None:
     page.fill("#first_name_latin", "Maryam")
     page.fill("#last_name_latin", "Ahmadi")
     page.fill("#father_name", "علی")
-    if language == "fa":
+    if birth is not None:
+        fill_date(page, "birth_date", *birth)
+    elif language == "fa":
         fill_date(page, "birth_date", "۲۷", "2", "۱۳۶۹")
     else:
         fill_date(page, "birth_date", "17", "5", "1990")

@@ -60,6 +60,7 @@ def test_guardian_field_follows_the_age_of_the_birth_date(page_factory, smtp_inb
     page.fill("#given_name_latin", "SARA")
     page.check("input[name=marital_status][value=single]")
     page.fill("#guardian_national_code", "0084575948")
+    page.check("#guardian_consent")  # a minor: the guardian's consent is declared
     next_step(page)
     assert "/step/documents" in page.url, page.locator("#error-summary").all_inner_texts()
 
