@@ -3,7 +3,9 @@
 The server owns every type: the page receives each same-page condition with its operands already written
 as the strings the form submits (`yes`/`no` for a yes/no field, ISO dates for date references resolved on
 today's date, option values, numbers flagged `number`), `age_of` rewritten as a comparison of the birth date,
-and every part that reads another step or the profile replaced by its result (`{"const": true}`).
+and every part that reads another step or the profile replaced by its result (`{"const": true}`). Two forms
+read a second input of the page: `{"field": a, "gte": {"field": b}}` (a comparison between answers) and
+`{"age": birth, "at": day, "gte": 18}` (an age on another date of the page).
 static/js/wizard.js then only reads the inputs and compares strings (numbers as numbers).
 """
 

@@ -100,7 +100,8 @@ def test_a_declaration_must_be_ticked_and_its_text_is_stored(applicant_client, r
     response = applicant_client.post(f"{STEP}/reason", data={"other_nationality": "yes", "action": "next"})
     assert response.status_code == 200
     page = main_text(response.get_data(as_text=True))
-    assert "اقرار می‌کنم که پاسخ‌هایم درست است.: برای این اقرار، کادر را علامت بزنید." in page
+    assert page.count("برای این اقرار، کادر را علامت بزنید.") == 2  # in the summary and at the box
+    assert "درست است.: " not in page  # the summary does not repeat the whole declaration before it
     assert checked_values(response.get_data(as_text=True)) == ["yes"]
     assert Draft.get().answers.get("other_nationality") is None  # a refused step is not saved
     response = applicant_client.post(f"{STEP}/reason", data={"other_nationality": "yes", "truth": "y",
@@ -242,3 +243,19 @@ def test_a_power_of_attorney_needs_an_adult_principal(client, app):
             "right_to_delegate": "no", "irrevocable": "no", "action": "next"}
     response = client.post("/services/power_of_attorney/request/step/power", data=data)
     assert "وکالت‌نامه را تنها کسی که دست‌کم ۱۸ سال دارد می‌تواند بدهد." in main_text(response.get_data(as_text=True))
+
+
+def test_the_review_page_shows_a_step_rule_broken_by_a_later_change(applicant_client, divorce):
+    base = "/services/divorce/request/step"
+    applicant_client.post("/services/divorce/apply", data={"office": "de-berlin"})
+    marriage = {**date_parts("birth_date", "1990-05-01"), **date_parts("marriage_date", "2015-06-20"),
+                "children": "0", "action": "next"}
+    applicant_client.post(f"{base}/marriage", data=marriage)
+    applicant_client.post(f"{base}/divorce", data={**date_parts("divorce_date", "2020-01-10"), "action": "next"})
+    younger = {**marriage, **date_parts("birth_date", "2000-05-01")}  # married at 15
+    assert applicant_client.post(f"{base}/marriage?return=review", data=younger).status_code == 302
+    review = applicant_client.get("/services/divorce/request/review").get_data(as_text=True)
+    assert "ازدواج پیش از ۱۸ سالگی نخست باید در دادگاه تأیید شود." in main_text(review)
+    assert f'href="{base}/divorce?return=review"' in review and "confirm-form" not in review
+    assert applicant_client.post("/services/divorce/request/review").status_code == 200
+    assert ServiceRequest.select().count() == 0
