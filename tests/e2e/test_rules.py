@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from jalali import to_jalali
 from persian import to_persian_digits
-from tests.e2e.conftest import PHONE, assert_accessible, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 from tests.e2e.journeys import fill_date, next_step, register, sign_in
 
 RULE_FA = "وکالت‌نامه را تنها کسی که دست‌کم ۱۸ سال دارد می‌تواند بدهد."
@@ -36,7 +36,7 @@ def _power_of_attorney(page) -> None:
 
 def test_a_minor_cannot_give_a_power_of_attorney(page_factory, smtp_inbox):
     for language, code, rule in (("fa", "0084571403", RULE_FA), ("en", "0084571411", RULE_EN)):
-        page = page_factory(PHONE)
+        page = page_factory(PHONE if language == "fa" else DESKTOP)
         sign_in(page, smtp_inbox, code, f"minor.{language}@example.com", language)
         register(page, language, birth=_minor_birth(language))
         _power_of_attorney(page)
@@ -47,12 +47,12 @@ def test_a_minor_cannot_give_a_power_of_attorney(page_factory, smtp_inbox):
         expect(page.locator("#subject")).to_have_value("اداره حساب بانکی اینجانب نزد بانک ملی شعبه مرکزی تهران")
         expect(page.locator(".eligibility-rule")).to_contain_text(rule)  # the script shows it by the button too
         assert_accessible(page)
-        screenshot(page, f"rule-refused-{language}")
+        screenshot(page, "rule-refused-fa-phone" if language == "fa" else "rule-refused-en-desktop")
 
 
 def test_a_minors_passport_needs_the_guardians_declaration(page_factory, smtp_inbox):
     for language, code in (("fa", "0084571421"), ("en", "0084571438")):
-        page = page_factory(PHONE)
+        page = page_factory(PHONE if language == "fa" else DESKTOP)
         sign_in(page, smtp_inbox, code, f"declare.{language}@example.com", language)
         register(page, language)
         page.goto("/services/passport")
@@ -76,7 +76,8 @@ def test_a_minors_passport_needs_the_guardians_declaration(page_factory, smtp_in
         expect(page.locator("#guardian_national_code")).to_have_value(
             "۰۰۸۴۵۷۵۹۴۸" if language == "fa" else "0084575948")
         assert_accessible(page)
-        screenshot(page, f"declaration-required-{language}")
+        screenshot(page, "declaration-required-fa-phone" if language == "fa" else
+                   "declaration-required-en-desktop")
         page.check("#guardian_consent")
         next_step(page)
         assert "/step/documents" in page.url, page.locator("#error-summary").all_inner_texts()

@@ -45,6 +45,13 @@ class Node:
         self.process.stdin.flush()
         return json.loads(self.process.stdout.readline())
 
+    def fields_of(self, cond: dict) -> list[str]:
+        """The input names wizard.js says an encoded condition reads."""
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps({"fieldsOf": cond}) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
     def close(self) -> None:
         """End the process."""
         assert self.process.stdin and self.process.stdout
@@ -298,3 +305,12 @@ def test_comparisons_between_answers_agree(node: Node, op: str, kind: str, where
         check(node, cond, page, answers, DAYS[0])
         check(node, cond, page, answers, DAYS[0], persian=True)
     assert conditions.evaluate(cond, {"f0": values[1], "f1": values[0]}) is (op in ("gt", "gte"))
+
+
+def test_a_rule_waits_for_every_answer_it_reads(node: Node) -> None:
+    page = {"f0": BIRTH, "on": ON, "f1": make_field("number", 1, True), "f2": make_field("number", 2, True)}
+    cond = Condition.model_validate({"all": [{"age_of": "f0", "gte": 18, "at": "on"},
+                                             {"not": {"field": "f1", "lte": {"field": "f2"}}},
+                                             {"field": "profile.gender", "equals": "female"}]})
+    encoded = browser.encode(cond, browser.page_names(page.values()), {}, PROFILE, DAYS[0])
+    assert node.fields_of(encoded) == ["f0", "on", "f1", "f2"]
