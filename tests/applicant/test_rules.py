@@ -11,7 +11,7 @@ from forms.registry import current_registry
 from forms.spec import Service
 from models import Draft, ServiceRequest
 from tests.applicant.pages import main_text
-from tests.helpers import REGISTRATION_STEPS, date_parts, register, sign_in
+from tests.helpers import PDF_BYTES, REGISTRATION_STEPS, date_parts, register, sign_in, upload
 
 
 def checked_values(html: str) -> list[str]:
@@ -259,3 +259,31 @@ def test_the_review_page_shows_a_step_rule_broken_by_a_later_change(applicant_cl
     assert f'href="{base}/divorce?return=review"' in review and "confirm-form" not in review
     assert applicant_client.post("/services/divorce/request/review").status_code == 200
     assert ServiceRequest.select().count() == 0
+
+
+POWER = {"power_type": "banking", "subject": "اداره حساب بانکی اینجانب نزد بانک ملی شعبه مرکزی تهران",
+         "right_to_delegate": "no"}
+PRINCIPALS = {"has_co_principals": "no"}
+AGENT = {"agent_first_name": "علی", "agent_last_name": "رضایی", "agent_father_name": "حسن",
+         "agent_national_code": "0084575948", **date_parts("agent_birth_date", "1980-02-03"),
+         "agent_phone": "+989121234567", "agent_address": "تهران، خیابان انقلاب، پلاک ۱۲",
+         "agent_postal_code": "1315763111", "agent_is_lawyer": "no"}
+
+
+def test_a_power_of_attorney_needs_the_principals_declaration(applicant_client):
+    base = "/services/power_of_attorney/request/step"
+    applicant_client.post("/services/power_of_attorney/apply", data={"office": "de-berlin"})
+    for step_id, data in (("power", POWER), ("principals", PRINCIPALS), ("agent", AGENT)):
+        response = applicant_client.post(f"{base}/{step_id}", data={**data, "action": "next"})
+        assert response.status_code == 302, main_text(response.get_data(as_text=True))
+    files = {"principal_ids": upload(PDF_BYTES, "passport.pdf"), "action": "next"}
+    response = applicant_client.post(f"{base}/documents", data=files, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "برای این اقرار، کادر را علامت بزنید." in main_text(response.get_data(as_text=True))
+    assert "passport.pdf" in main_text(response.get_data(as_text=True))  # the file is kept
+    response = applicant_client.post(f"{base}/documents", data={"principal_declaration": "y", "action": "next"})
+    assert response.status_code == 302, main_text(response.get_data(as_text=True))
+    assert applicant_client.post("/services/power_of_attorney/request/review").status_code == 302
+    declared = ServiceRequest.get().answers["principal_declaration"]
+    assert declared["fa"].startswith("اقرار می‌کنم که این وکالت‌نامه را به اختیار خود")
+    assert declared["en"].startswith("I declare that I give this power of attorney of my own free will")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from forms.fields import display_value
 from forms.registry import load_registry
+from forms.spec import SPEC_TYPES
+from forms.types import field_type
 from tests.forms.conftest import errors_of, service_yaml, write_schemas
 
 F = "schemas/services/sample.yaml"
@@ -140,3 +143,15 @@ def test_another_answer_is_named_as_a_field(tmp_path: Path) -> None:
     fields = COMPARE.replace("gte: {field: children}", "gte: {fields: children}")
     errors = errors_of(write_schemas(tmp_path, {"sample": service_yaml(fields)}))
     assert errors == [f"{F}:14:88: another answer is named as {{field: <field id>}}, got a mapping"]
+
+
+def test_a_declaration_shows_the_text_declared_when_the_wording_changed(forms_app) -> None:
+    spec = SPEC_TYPES["declaration"].model_validate(
+        {"id": "truth", "type": "declaration", "label": {"fa": "اقرار می‌کنم.", "en": "I declare."}})
+    kind = field_type("declaration")
+    with forms_app.test_request_context("/?lang=en"):
+        stored = kind.to_json(spec, True)
+        assert stored == {"fa": "اقرار می‌کنم.", "en": "I declare."} and kind.to_json(spec, False) is None
+        assert display_value(spec, stored, "en") == "Declared"
+        assert display_value(spec, {"fa": "متن پیشین", "en": "The earlier wording."}, "en") == \
+            "Declared: The earlier wording."
