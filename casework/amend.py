@@ -59,8 +59,8 @@ def resubmit(request: ServiceRequest, spec, form, applicant: Applicant) -> Uploa
     try:
         with database.atomic():
             changed = converter.form_to_answers(form, store_file=_store_for(request, spec, applicant))
-            replaced = [int(i) for key in changed for i in (request.answers or {}).get(key) or []
-                        if field_type(spec.field(key).type).holds_documents and str(i) not in changed[key]]
+            replaced = [int(i) for key in changed if field_type(spec.field(key).type).holds_documents
+                        for i in (request.answers or {}).get(key) or [] if str(i) not in changed[key]]
             answers = {**(request.answers or {}), **changed}
             for key in request.amend_fields:
                 if key not in changed:

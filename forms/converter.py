@@ -110,9 +110,15 @@ class StepFormMixin:
             self._context = None
 
     def failing_rules(self) -> list[Any]:
-        """The step's eligibility rules that fail for this form's answers (with the other steps' ones)."""
-        rules = self.step.eligibility if self.step is not None else None
-        return conditions.failing_rules(rules, self.context_answers(), self.profile, self.today)
+        """The step's eligibility rules that fail for this form's answers (with the other steps' ones); for an
+        amendment (``whole_request``), every rule of the request's visible steps and of the service."""
+        if not getattr(self, "whole_request", False):
+            rules = self.step.eligibility if self.step is not None else None
+            return conditions.failing_rules(rules, self.context_answers(), self.profile, self.today)
+        seen = conditions.walk(self.spec, {**self.answers, **self.current_answers()}, self.profile, self.today)
+        rules = [rule for step in seen.steps for rule in step.eligibility or []]
+        rules += getattr(self.spec, "eligibility", None) or []
+        return conditions.failing_rules(rules, seen.answers, self.profile, self.today)
 
     def browser_rules(self) -> list[tuple[Any, str]]:
         """(message, rule as the browser evaluates it) for each of the step's eligibility rules."""
@@ -268,4 +274,5 @@ def fields_form_class(spec: Wizard, field_ids: tuple[str, ...], base: type = Fla
     if cls is None:
         specs = tuple(f for _step, f in spec.iter_fields() if f.id in field_ids and not f.staff_only)
         cls = _CLASSES[key] = _build(spec, None, specs, base, _class_name(spec.id, "amend"))
+        cls.whole_request = True  # the amended request must still meet every eligibility rule
     return cls

@@ -7,6 +7,7 @@ import re
 import pytest
 import yaml
 
+from casework.workflow import transition
 from forms.registry import current_registry
 from forms.spec import Service
 from models import Draft, ServiceRequest
@@ -287,3 +288,21 @@ def test_a_power_of_attorney_needs_the_principals_declaration(applicant_client):
     declared = ServiceRequest.get().answers["principal_declaration"]
     assert declared["fa"].startswith("اقرار می‌کنم که این وکالت‌نامه را به اختیار خود")
     assert declared["en"].startswith("I declare that I give this power of attorney of my own free will")
+
+
+def test_an_amendment_must_still_meet_the_rules(applicant_client, app, renounce):
+    _start(applicant_client)
+    applicant_client.post(f"{STEP}/about", data={**date_parts("birth_date", "1990-04-02"), "action": "next"})
+    applicant_client.post(f"{STEP}/reason", data={"other_nationality": "yes", "truth": "y", "action": "next"})
+    code = applicant_client.post("/services/renounce/request/review").headers["Location"].split("/requests/")[1]
+    code = code.split("/")[0]
+    with app.app_context():
+        request = ServiceRequest.get()
+        transition(request, renounce, "in_review", actor_type="staff")
+        transition(request, renounce, "needs_info", actor_type="staff", amend_fields=["other_nationality"])
+    response = applicant_client.post(f"/requests/{code}/amend", data={"other_nationality": "no"})
+    assert response.status_code == 200
+    assert "نخست تابعیت کشور دیگری لازم است." in main_text(response.get_data(as_text=True))
+    assert ServiceRequest.get().status == "needs_info" and ServiceRequest.get().answers["other_nationality"] is True
+    assert applicant_client.post(f"/requests/{code}/amend", data={"other_nationality": "yes"}).status_code == 302
+    assert ServiceRequest.get().status == "in_review"
