@@ -21,6 +21,7 @@ from forms.checks import operand_problem
 from forms.fields import field_type
 from forms.registry import load_registry
 from forms.spec import SPEC_TYPES, Condition, FieldSpec
+from forms.specbase import other_field
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = ROOT / "tests" / "js" / "conditions_harness.js"
@@ -89,6 +90,9 @@ def candidates(spec: FieldSpec, tests: list[Condition], today: dt.date) -> list[
         return [None, *[[v] for v in values], values[:2], values]
     for cond in tests:
         operands = cond.operand if cond.operator == "in" else [cond.operand]
+        if cond.ref != spec.id or other_field(cond.operand) is not None:  # read as another answer or an `at` day
+            found += SHARED[kind](today) if kind in SHARED else []
+            continue
         for operand in operands:
             if cond.subject == "age_of":
                 for years in {int(operand), int(operand) + 1}:
@@ -130,14 +134,23 @@ def check(node: Node, cond: Condition, page: dict[str, FieldSpec], answers: dict
     assert got is expected, (cond.as_json(), answers, encoded, values, today)
 
 
+# Values for fields read against each other (`{field: other}`, `at`): close together, and ages around 18.
+SHARED = {
+    "date": lambda today: [(today + dt.timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
+    + [dates.add_months(today, -18 * 12).isoformat(), dates.add_months(today, -18 * 12 + 1).isoformat()],
+    "number": lambda today: [0, 1, 2],
+}
+
+
 def run_all(node: Node, cond: Condition, page: dict[str, FieldSpec], rng: random.Random, limit: int = 60) -> int:
     """Check ``cond`` over combinations of candidate answers of the fields it reads, on every test day."""
     count = 0
     for today in DAYS:
         tested: dict[str, list[Condition]] = {}
         for part in leaves(cond):
-            if part.ref in page:
-                tested.setdefault(part.ref, []).append(part)
+            for ref in (part.ref, part.at_field, other_field(part.operand)):
+                if ref in page:
+                    tested.setdefault(ref, []).append(part)
         pools = [candidates(page[ref], parts, today) for ref, parts in tested.items()]
         combos = list(itertools.product(*pools))
         rng.shuffle(combos)
@@ -225,9 +238,15 @@ def leaf_conditions(draw: Any, page: list[FieldSpec]) -> dict:
         return draw(st.sampled_from([{"field": "profile.gender", "equals": "female"},
                                      {"age_of": "profile.birth_date", "gte": 18}]))
     spec = draw(st.sampled_from(page))
+    same = [other.id for other in page if other.type == spec.type and other.id != spec.id]
     if spec.type == "date" and draw(st.booleans()):
         op = draw(st.sampled_from(["equals", "gt", "gte", "lt", "lte"]))
-        return {"age_of": spec.id, op: draw(st.sampled_from([0, 1, 17, 18, 18.5, 65, 200]))}
+        leaf = {"age_of": spec.id, op: draw(st.sampled_from([0, 1, 17, 18, 18.5, 65, 200]))}
+        at = draw(st.sampled_from([None, "2020-02-29", "-1y", *same]))
+        return leaf if at is None else {**leaf, "at": at}
+    if spec.type in ("date", "number") and same and draw(st.booleans()):
+        op = draw(st.sampled_from(["equals", "gt", "gte", "lt", "lte"]))
+        return {"field": spec.id, op: {"field": draw(st.sampled_from(same))}}
     ops = ["equals", "in"] + (["gt", "gte", "lt", "lte"] if spec.type in ("number", "date") else [])
     op = draw(st.sampled_from(ops))
     if op == "in":
