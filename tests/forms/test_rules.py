@@ -155,3 +155,13 @@ def test_a_declaration_shows_the_text_declared_when_the_wording_changed(forms_ap
         assert display_value(spec, stored, "en") == "Declared"
         assert display_value(spec, {"fa": "متن پیشین", "en": "The earlier wording."}, "en") == \
             "Declared: The earlier wording."
+
+
+def test_the_new_keys_survive_a_snapshot(tmp_path: Path) -> None:
+    fields = AGE_AT.replace(", at: 2020-01-01", "").replace("2020-13-01", "2020-12-01").replace(
+        "at: marriage_date", "at: birth_date").replace("at: city", "at: birth_date")
+    fields += "    - {id: later, type: date, label: {fa: بعد, en: Later}, min: {field: marriage_date}}\n"
+    spec = load_registry(write_schemas(tmp_path, {"sample": service_yaml(fields)})).services["sample"]
+    again = type(spec).model_validate(spec.snapshot())
+    assert again.version_key == spec.version_key
+    assert again.field("later").min == {"field": "marriage_date"} and again.field("d").show_if.at == "2020-12-01"
