@@ -17,7 +17,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-import config
+from core import config
 
 DEFAULTS = {
     "APPOINTMENT_CHANGE_HOURS": 24,

@@ -11,14 +11,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-import jalali
-import tracking
 from appointments import booking, calendar, changes, workflow
-from i18n import current_language
-from mail import queue_email
-from mail.compose import attachment
-from models import Appointment, Office, ServiceRequest
-from persian import to_persian_digits
+from casework import tracking
+from core.models import Appointment, Office, ServiceRequest
+from i18n import current_language, jalali
+from i18n.persian import to_persian_digits
+from mailer import queue_email
+from mailer.compose import attachment
 from wizard.snapshots import spec_for_version
 
 WEEKDAYS_FA = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")

@@ -18,9 +18,9 @@ from flask import current_app, request, session
 from flask_login import AnonymousUserMixin, login_user, logout_user
 from peewee import JOIN
 
-from db import Prepared
-from models import Applicant, Staff, UserSession
-from ratelimit import now
+from core.db import Prepared
+from core.models import Applicant, Staff, UserSession
+from core.ratelimit import now
 from web.security import client_ip
 
 TOUCH_EVERY = dt.timedelta(minutes=1)

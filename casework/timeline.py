@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from models import RequestEvent
+from core.models import RequestEvent
 
 
 def note_text(note: dict[str, Any] | None) -> str:

@@ -9,12 +9,11 @@ from typing import Any
 
 from peewee import JOIN
 
-import audit
-import ratelimit
-from db import database
+from core import audit, ratelimit
+from core.db import database
+from core.models import IssuedDocument, Office
 from documents import codes
 from documents.sign import SignatureCheck, check_pdf
-from models import IssuedDocument, Office
 from web.security import client_ip
 
 VALID, REVOKED, SUPERSEDED, EXPIRED, UNKNOWN = "valid", "revoked", "superseded", "expired", "unknown"

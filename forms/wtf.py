@@ -21,11 +21,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.widgets import FileInput
 
-import jalali
 from forms.html import html_params
 from forms.text import current_language
 from forms.validators import is_blank
-from persian import normalize_digits, reader_digits, to_persian_digits
+from i18n import jalali
+from i18n.persian import normalize_digits, reader_digits, to_persian_digits
 
 CALENDARS = ("jalali", "gregorian")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-import config
-import models  # noqa: F401  (models.py imports payments.models at its end; this keeps that order)
+from core import (
+    config,
+    models,  # noqa: F401  (core/models.py imports payments.models at its end; this keeps that order)
+)
 
 DEFAULTS = {
     "PAYMENT_PROVIDER": "stripe",

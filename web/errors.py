@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
-import db
+from core import db
 from web.security import request_id
 
 log = logging.getLogger("mikhak.errors")

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from playhouse.migrate import SchemaMigrator, migrate
 
-from db import database, is_sqlite
-from models import (
+from core.db import database, is_sqlite
+from core.models import (
     ALL_MODELS,
     Document,
     IssuedDocument,

@@ -8,7 +8,7 @@ import json
 import peewee as pw
 from flask import current_app, has_app_context
 
-from db import database
+from core.db import database
 
 
 def utcnow() -> dt.datetime:

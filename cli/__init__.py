@@ -6,9 +6,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-import demo
-import migrations
 from casework.workflow import sync_open_flags
+from cli import demo
+from core import migrations
 from wizard.drafts import purge_expired
 
 db_cli = AppGroup("db", help="Create or upgrade the database.")

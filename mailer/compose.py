@@ -9,8 +9,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
-from mail import inline
-from models import MailMessage
+from core.models import MailMessage
+from mailer import inline
 
 SUBJECT_MAX = MailMessage.subject.max_length
 ADDRESS_MAX = MailMessage.to.max_length

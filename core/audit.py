@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import has_request_context
 
-from models import Applicant, AuditLog, Staff, utcnow
+from core.models import Applicant, AuditLog, Staff, utcnow
 from web.security import client_ip, request_id
 
 log = logging.getLogger("mikhak.audit")

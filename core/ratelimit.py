@@ -14,8 +14,8 @@ import math
 
 from flask import current_app
 
-import db
-from models import RateEvent, utcnow
+from core import db
+from core.models import RateEvent, utcnow
 
 Window = dt.timedelta | int | float
 
