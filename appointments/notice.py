@@ -131,6 +131,11 @@ def appointment_note_text(kind: str, starts_at: dt.datetime, timezone: str) -> s
     return _("Appointment: %(when)s (%(timezone)s).", when=text, timezone=timezone)
 
 
+def system_note_text(kind: str, note: dict[str, Any]) -> str:
+    """Return an ``appointment.<kind>`` timeline note (``starts_at`` in UTC, ISO; the office's ``timezone``)."""
+    return appointment_note_text(kind, dt.datetime.fromisoformat(note["starts_at"]), note["timezone"])
+
+
 def send_notice(appointment: Appointment, spec, template: str, **extra: Any) -> None:
     """Queue ``email/<template>`` to the applicant, in their language, with the calendar file attached."""
     from appointments.ics import notice_ics

@@ -15,7 +15,8 @@ import storage
 from app import create_app
 from core import migrations
 from core.db import database, make_database
-from core.models import ALL_MODELS, SchemaVersion
+from core.migrations import ALL_MODELS
+from core.models import SchemaVersion
 from storage.backends import make_storage
 
 PG_URL = os.environ.get("DATABASE_URL", "")
