@@ -16,8 +16,8 @@ from casework.workflow import status_of
 from core import ratelimit
 from core.db import database
 from core.models import ServiceRequest
+from core.origin import client_ip
 from i18n.persian import is_valid_national_code, normalize_national_code
-from web.security import client_ip
 from wizard.snapshots import spec_for_version
 
 bp = Blueprint("tracking", __name__)

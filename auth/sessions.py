@@ -20,8 +20,8 @@ from peewee import JOIN
 
 from core.db import Prepared
 from core.models import Applicant, Staff, UserSession
+from core.origin import client_ip
 from core.ratelimit import now
-from web.security import client_ip
 
 TOUCH_EVERY = dt.timedelta(minutes=1)
 KEEP_ACROSS_SIGN_IN = ("lang",)

@@ -14,10 +14,10 @@ from auth.decorators import applicant_home_url, applicant_required, registration
 from auth.forms import ActionForm, CodeForm, SignInForm
 from core import audit
 from core.models import Applicant, OtpChallenge
+from core.origin import client_ip
 from i18n import current_language, localized_digits
 from mailer.health import mail_down
 from web.main import safe_next
-from web.security import client_ip
 
 bp = Blueprint("auth", __name__)
 ATTEMPT = "sign_in"  # Flask-session key: {"attempt": attempt id, "next": where to go after}

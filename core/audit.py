@@ -13,7 +13,7 @@ from typing import Any
 from flask import has_request_context
 
 from core.models import Applicant, AuditLog, Staff, utcnow
-from web.security import client_ip, request_id
+from core.origin import client_ip, request_id
 
 log = logging.getLogger("mikhak.audit")
 

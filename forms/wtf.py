@@ -230,7 +230,7 @@ class DatePartsField(Field):
 
 
 class ReaderDigitsMixin:
-    """Redisplay the stored (ASCII) value in the reader's digits, as it was typed (persian.reader_digits)."""
+    """Redisplay the stored (ASCII) value in the reader's digits, as it was typed (i18n.persian.reader_digits)."""
 
     def _value(self) -> str:
         return reader_digits(super()._value(), current_language())

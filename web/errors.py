@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from core import db
-from web.security import request_id
+from core.origin import request_id
 
 log = logging.getLogger("mikhak.errors")
 RETRY_AFTER_SECONDS = 30
