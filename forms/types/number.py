@@ -23,7 +23,7 @@ from forms.types.date import check_bounds
 from forms.wtf import (
     NumberInputField,
 )
-from persian import to_persian_digits
+from i18n.persian import to_persian_digits
 
 
 class NumberField(InputBase):
