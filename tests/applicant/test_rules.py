@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from casework.workflow import transition
+from core.models import Draft, ServiceRequest
 from forms.registry import current_registry
 from forms.spec import Service
-from models import Draft, ServiceRequest
 from tests.applicant.pages import main_text
 from tests.helpers import PDF_BYTES, REGISTRATION_STEPS, date_parts, register, sign_in, upload
 

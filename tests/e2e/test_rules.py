@@ -6,8 +6,8 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from jalali import to_jalali
-from persian import to_persian_digits
+from i18n.jalali import to_jalali
+from i18n.persian import to_persian_digits
 from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 from tests.e2e.journeys import fill_date, next_step, register, sign_in
 
