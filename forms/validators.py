@@ -107,7 +107,7 @@ def _other_answer(form: Any, bound: Any) -> tuple[Any, str] | None:
         return None
     value = context().get(bound["field"])
     spec = form.spec.fields_by_id.get(bound["field"])
-    if value is None or spec is None:
+    if value is None or spec is None or bound["field"] in form.hidden_fields():  # a hidden answer counts as absent
         return None
     return value, spec.label.get(current_language())
 

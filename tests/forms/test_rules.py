@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from werkzeug.datastructures import MultiDict
+
+from forms.converter import step_form_class
 from forms.fields import display_value
 from forms.registry import load_registry
 from forms.spec import SPEC_TYPES
@@ -165,3 +168,21 @@ def test_the_new_keys_survive_a_snapshot(tmp_path: Path) -> None:
     again = type(spec).model_validate(spec.snapshot())
     assert again.version_key == spec.version_key
     assert again.field("later").min == {"field": "marriage_date"} and again.field("d").show_if.at == "2020-12-01"
+
+
+HIDDEN_BOUND = """
+    - {id: married, type: yesno, label: {fa: متأهل, en: Married}}
+    - {id: marriage_date, type: date, label: {fa: ازدواج, en: Marriage}, show_if: {field: married, equals: true}}
+    - {id: divorce_date, type: date, label: {fa: طلاق, en: Divorce}, min: {field: marriage_date}}
+"""
+
+
+def test_a_bound_naming_a_hidden_answer_is_not_applied(forms_app, tmp_path: Path) -> None:
+    spec = load_registry(write_schemas(tmp_path, {"sample": service_yaml(HIDDEN_BOUND)})).services["sample"]
+    cls = step_form_class(spec, "main")
+    typed = {"marriage_date": "2020-05-01", "divorce_date": "2019-01-01"}
+    for married, valid in (("no", True), ("yes", False)):
+        with forms_app.test_request_context("/?lang=en", method="POST", data=MultiDict({**typed, "married": married})):
+            form = cls()
+            assert form.validate() is valid
+    assert form.errors == {"divorce_date": ["Enter a date on or after 1 May 2020 (Marriage)."]}
