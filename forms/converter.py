@@ -114,7 +114,11 @@ class StepFormMixin:
         amendment (``whole_request``), every rule of the request's visible steps and of the service."""
         if not getattr(self, "whole_request", False):
             rules = self.step.eligibility if self.step is not None else None
-            return conditions.failing_rules(rules, self.context_answers(), self.profile, self.today)
+            if not rules:
+                return []
+            hidden = self.hidden_fields()  # a hidden answer counts as absent, as in show_if
+            answers = {key: value for key, value in self.context_answers().items() if key not in hidden}
+            return conditions.failing_rules(rules, answers, self.profile, self.today)
         seen = conditions.walk(self.spec, {**self.answers, **self.current_answers()}, self.profile, self.today)
         rules = [rule for step in seen.steps for rule in step.eligibility or []]
         rules += getattr(self.spec, "eligibility", None) or []

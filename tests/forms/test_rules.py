@@ -186,3 +186,17 @@ def test_a_bound_naming_a_hidden_answer_is_not_applied(forms_app, tmp_path: Path
             form = cls()
             assert form.validate() is valid
     assert form.errors == {"divorce_date": ["Enter a date on or after 1 May 2020 (Marriage)."]}
+
+
+def test_a_step_rule_counts_a_hidden_answer_of_its_page_as_absent(forms_app, tmp_path: Path) -> None:
+    text = service_yaml(HIDDEN_BOUND).replace(
+        "    fields:\n", "    eligibility:\n      - require: {not: {field: marriage_date, gte: '2020-01-01'}}\n"
+        "        message: {fa: پس از ۲۰۲۰, en: Married in 2020 or later}\n    fields:\n", 1)
+    spec = load_registry(write_schemas(tmp_path, {"sample": text})).services["sample"]
+    cls = step_form_class(spec, "main")
+    for married, errors in (("no", []), ("yes", ["Married in 2020 or later"])):
+        data = MultiDict({"married": married, "marriage_date": "2020-05-01", "divorce_date": "2021-01-01"})
+        with forms_app.test_request_context("/?lang=en", method="POST", data=data):
+            form = cls()
+            assert form.validate() is not errors
+            assert [str(message) for message in form.form_errors] == errors
