@@ -263,6 +263,8 @@ def summary(result: FileResult) -> str:
     spec = result.spec
     if result.kind == "categories":
         return f"{result.name}: ok ({len(spec)} {'category' if len(spec) == 1 else 'categories'})"
+    if result.kind == "holidays":
+        return f"{result.name}: ok ({_count(len(spec), 'closed day')})"
     fields = sum(1 for _s, f in spec.iter_fields() for x in [f, *f.input_fields] if x.stores)
     what = "registration" if result.kind == "registration" else f"service {spec.id}"
     if result.kind == "service" and not spec.enabled:
@@ -291,11 +293,29 @@ def _targets(paths: Iterable[Path], default_dir: Path) -> dict[Path, set[Path] |
     return targets or {Path(default_dir).resolve(): None}
 
 
+def check_holidays(directory: Path) -> list[FileResult]:
+    """The closed days file of ``directory`` checked (office codes are checked on import), if there is one."""
+    path = directory / "holidays.yaml"
+    if not (path.exists() or path.is_symlink()):
+        return []
+    from appointments.holidays import parse_holidays  # the appointments package owns the file's shape
+
+    result = FileResult(path, _display(path, directory), "holidays")
+    try:
+        result.spec = parse_holidays(read_document(path, result.name))
+    except SchemaErrors as exc:
+        result.errors.extend(exc.errors)
+    except ImportError as exc:  # `python -m forms check` outside the project
+        result.warnings.append(SchemaError(result.name, 1, 1, f"not checked: {exc}", warning=True))
+        result.spec = []
+    return [result]
+
+
 def run_check(paths: Iterable[Path], default_dir: Path) -> int:
     """Check schema files, print one line per file and every problem; return the exit status."""
     status = 0
     for directory, wanted in _targets(paths, default_dir).items():
-        results = load_files(directory)
+        results = [*load_files(directory), *check_holidays(directory)]
         if wanted is not None:
             missing = wanted - {r.path.resolve() for r in results}
             for path in sorted(missing):

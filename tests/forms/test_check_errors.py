@@ -135,8 +135,8 @@ def test_staff_column_to_missing_field_and_filter_on_text(tmp_path: Path) -> Non
     """)
     assert errors == [
         f"{F}:10:22: staff column 'given_name' is not a field of this service",
-        f"{F}:11:13: cannot filter on 'surname' (text): staff filters accept choice, country, date, multichoice, "
-        "number, yesno fields",
+        f"{F}:11:13: cannot filter on 'surname' (text): a staff filter must be a choice, country, date, multichoice, "
+        "number or yesno field",
     ]
 
 
