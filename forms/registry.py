@@ -233,7 +233,7 @@ def init_app(app: Flask) -> None:
         message = f"the schema files have {len(exc.errors)} error(s):\n{exc}"
         if click.get_current_context(silent=True) is None:
             raise RuntimeError(message) from exc
-        if _running_schemas_check():  # it reports every error itself, on an app without services
+        if _running_schemas_check():  # it reports every error itself (or needs none), on an app without services
             app.extensions[EXTENSION] = Registry(Path(app.config["SCHEMA_DIR"]), None, {}, {})  # type: ignore[arg-type]
             app.cli.add_command(schemas_cli)
             return
@@ -246,9 +246,9 @@ def init_app(app: Flask) -> None:
 
 
 def _running_schemas_check() -> bool:
-    """Whether the command line being run is `flask … schemas check`."""
+    """Whether the command line being run is `flask … schemas check` (or `schemas json-schema`)."""
     words = [word for word in sys.argv[1:] if not word.startswith("-")]
-    return any(words[i:i + 2] == ["schemas", "check"] for i in range(len(words)))
+    return any(words[i:i + 2] in (["schemas", "check"], ["schemas", "json-schema"]) for i in range(len(words)))
 
 
 def current_registry() -> Registry:
@@ -333,7 +333,7 @@ def run_check(paths: Iterable[Path], default_dir: Path) -> int:
     return status
 
 
-schemas_cli = AppGroup("schemas", help="Schema files: check them.")
+schemas_cli = AppGroup("schemas", help="Schema files: check them, export their JSON Schema for editors.")
 
 
 @schemas_cli.command("check")
@@ -341,3 +341,33 @@ schemas_cli = AppGroup("schemas", help="Schema files: check them.")
 def check_command(paths: tuple[Path, ...]) -> None:
     """Check schema files (default: the whole SCHEMA_DIR) and report every error as file:line:col."""
     click.get_current_context().exit(run_check(paths, Path(current_app.config["SCHEMA_DIR"])))
+
+
+def write_json_schema(kind: str, output: Path | None) -> None:
+    """Print the JSON Schema of ``kind`` files, or write it to ``output`` (folders made as needed)."""
+    from forms.editor_schema import dumps
+
+    text = dumps(kind)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote the JSON Schema of {kind} files to {output}")
+
+
+KIND_OPTION = click.option("--kind", type=click.Choice(["service", "registration", "categories"]),
+                           default="service", show_default=True, help="Which files the schema describes.")
+OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                             help="Write to this file instead of printing.")
+
+
+@schemas_cli.command("json-schema")
+@KIND_OPTION
+@OUTPUT_OPTION
+def json_schema_command(kind: str, output: Path | None) -> None:
+    """Write the JSON Schema of the schema language (for VS Code YAML, JetBrains; see docs/schemas.md)."""
+    write_json_schema(kind, output)
