@@ -216,6 +216,9 @@ class Checker:
         top = dict(spec.fields_by_id)
         for i, document in enumerate(spec.documents):
             self.unique(seen, document.id, ("documents", i, "id"), "document id")
+            if document.when is not None:
+                self.condition(document.when, ("documents", i, "when"), Scope(top, applicant=False),
+                               f"document {document.id!r}")
             if document.field is not None:
                 target = top.get(document.field)
                 if target is None:
