@@ -342,9 +342,15 @@ def translate(error: Any, doc: Document, root: Any) -> SchemaError:
         key = loc[-1]
         message = unknown_key_message(str(key), keys_at(root, loc[:-1]))
         if error.get("input") is None and _after_comma(doc, path):
-            message += ("; a comma inside {…} starts a new key: if it belongs to the text before it, put that "
-                        "text in quotes (en: \"…, …\")")
+            message += COMMA_HINT
         return doc.error(path, message, key=True)
+    if kind == "text_key":
+        key_path = (*path, ctx["at"])
+        message = unknown_key_message(ctx["key"], ["fa", "en"]).replace(
+            "(allowed here: fa, en)", "(allowed here: fa, en, or a language code like de)")
+        if ctx.get("bare") and _after_comma(doc, key_path):
+            message += COMMA_HINT
+        return doc.error(key_path, message, key=True)
     if kind == "missing":
         return doc.error(path, f"missing key {loc[-1]!r}")
     if kind == "union_tag_not_found":
@@ -354,6 +360,10 @@ def translate(error: Any, doc: Document, root: Any) -> SchemaError:
     if isinstance(node, dict) and ctx.get("at") in node:
         path = (*path, ctx["at"])
     return doc.error(path, _message(kind, error, ctx, got))
+
+
+COMMA_HINT = ("; a comma inside {…} starts a new key: if it belongs to the text before it, put that text in "
+              "quotes (en: \"…, …\")")
 
 
 def _after_comma(doc: Document, path: tuple) -> bool:

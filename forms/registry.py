@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from pydantic import Field, TypeAdapter
 
-from forms import versions
+from forms import languages, versions
 from forms.checks import check_document
 from forms.converter import compile_forms
 from forms.errors import SchemaError, SchemaErrors, gc_paused
@@ -141,6 +141,7 @@ def _load_files(schema_dir: Path) -> list[FileResult]:
                        "categories", CATEGORIES, list[Category])
     category_ids = None
     if categories.spec is not None:
+        _split(categories, languages.check_languages(categories.doc))
         seen: dict[str, int] = {}
         for i, category in enumerate(categories.spec):
             if category.id in seen:
@@ -152,14 +153,16 @@ def _load_files(schema_dir: Path) -> list[FileResult]:
     reg_path = schema_dir / "registration.yaml"
     registration = _read(reg_path, _display(reg_path, schema_dir), "registration", Registration)
     if registration.spec is not None:
-        _split(registration, check_document(registration.spec, registration.doc))
+        _split(registration, [*check_document(registration.spec, registration.doc),
+                              *languages.check_languages(registration.doc)])
     results = [categories, registration]
     service_files: dict[str, FileResult] = {}
     for path in sorted((schema_dir / "services").glob("*.yaml")):
         result = _read(path, _display(path, schema_dir), "service", Service)
         if result.spec is not None:
             reg_spec = registration.spec if not registration.errors else None
-            _split(result, check_document(result.spec, result.doc, reg_spec, category_ids))
+            _split(result, [*check_document(result.spec, result.doc, reg_spec, category_ids),
+                            *languages.check_languages(result.doc)])
             first = service_files.get(result.spec.id)
             if first is not None:
                 result.errors.append(result.doc.error(("id",), f"service id {result.spec.id!r} is already used by "
@@ -203,7 +206,7 @@ def _files_state(schema_dir: Path) -> tuple:
             state.append((str(path), None))
         else:
             state.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return (str(schema_dir.resolve()), *state)
+    return (str(schema_dir.resolve()), languages.host_languages(), *state)
 
 
 def load_registry(schema_dir: Path) -> Registry:
@@ -227,6 +230,7 @@ def load_registry(schema_dir: Path) -> Registry:
 def init_app(app: Flask) -> None:
     """Load the schemas once at start-up (refusing to start on errors), compile every step form, and add
     `flask schemas check`."""
+    languages.configure(app.config.get("HOST_LANGUAGES") or ())
     try:
         registry = load_registry(Path(app.config["SCHEMA_DIR"]))
     except SchemaErrors as exc:

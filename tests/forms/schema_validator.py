@@ -75,9 +75,13 @@ def problems(schema: dict, value: Any, root: dict | None = None, path: tuple = (
         for key in schema.get("required", []):
             if key not in value:
                 found.append((path, f"missing {key!r}"))
+        patterns = schema.get("patternProperties", {})
         for key, item in value.items():
+            pattern = next((p for p in patterns if re.search(p, str(key))), None)
             if key in properties:
                 found.extend(problems(properties[key], item, root, (*path, key)))
+            elif pattern is not None:
+                found.extend(problems(patterns[pattern], item, root, (*path, key)))
             elif schema.get("additionalProperties") is False:
                 found.append(((*path, key), f"unknown key {key!r}"))
             elif isinstance(schema.get("additionalProperties"), dict):

@@ -77,8 +77,9 @@ def test_schemas_check_prints_a_summary_per_file_and_every_error_once(broken, tm
                             line) for line in lines), lines
     assert "schemas/services/passport.yaml:7:5: expected a text, got a list" in lines
     assert any(line.startswith("schemas/services/smart_card.yaml:") and line.endswith(
-        "unknown key 'Research and Technology' (allowed here: fa, en); a comma inside {…} starts a new key: "
-        "if it belongs to the text before it, put that text in quotes (en: \"…, …\")") for line in lines), lines
+        "unknown key 'Research and Technology' (allowed here: fa, en, or a language code like de); "
+        "a comma inside {…} starts a new key: if it belongs to the text before it, put that text in quotes "
+        "(en: \"…, …\")") for line in lines), lines
     assert re.search(r"^schemas/services/death_registration\.yaml: ok \(service death_registration", "\n".join(lines),
                      re.M)
 

@@ -65,3 +65,12 @@ def test_a_misspelt_key_and_an_unknown_field_type_are_flagged():
     field["label"] = field.pop("lable")
     field["type"] = "txt"
     assert problems(json_schema("service"), data) == [(("steps", 0, "fields", index, "type"), "unknown type 'txt'")]
+
+
+def test_a_host_language_text_is_accepted_and_a_stray_key_is_not():
+    data = load(ROOT / "schemas" / "services" / "smart_card.yaml")
+    data["title"]["de"] = "Smartcard"
+    assert problems(json_schema("service"), data) == []
+    data["title"]["Research and Technology"] = None
+    assert problems(json_schema("service"), data) == [(("title", "Research and Technology"),
+                                                       "unknown key 'Research and Technology'")]
