@@ -13,15 +13,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import admin
 import appointments
 import auth
-import commands
-import config
-import db
+import cli
 import documents
 import forms.registry
 import i18n
-import mail
+import mailer
 import payments
 import storage
+from core import config, db
 from web import errors, form_helpers, security, templating
 from workflow import cli as workflow_cli
 
@@ -50,10 +49,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     form_helpers.init_app(app)
     templating.init_app(app)
-    commands.init_app(app)
+    cli.init_app(app)
     storage.init_app(app)
     forms.registry.init_app(app)
-    mail.init_app(app)
+    mailer.init_app(app)
     auth.init_app(app)
     appointments.init_app(app)
     documents.init_app(app)

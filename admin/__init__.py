@@ -21,7 +21,7 @@ from admin.management import AuditLogView, OfficeView, StaffAccountView
 from admin.requests import RequestListView, service_view_kwargs
 from admin.services_view import ServicesView
 from admin.signin import bp as sign_in_bp
-from models import Applicant, AuditLog, Office, Staff
+from core.models import Applicant, AuditLog, Office, Staff
 
 EXTENSION = "mikhak_admin"
 ADMINISTRATION = _l("Administration")

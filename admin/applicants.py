@@ -19,10 +19,10 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from admin.base import ADMIN_ONLY, StaffModelView, current_staff, deny, record
 from auth import sessions
-from db import database
-from mail.compose import queue_email
-from models import Applicant, utcnow
-from persian import normalize_text
+from core.db import database
+from core.models import Applicant, utcnow
+from i18n.persian import normalize_text
+from mailer.compose import queue_email
 
 
 def _valid_email(form: FlaskForm, field: StringField) -> None:

@@ -32,10 +32,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
 
-import audit
-import db
+from core import audit, db
+from core.models import Applicant, AuditLog, Document, Office, RequestAnswerIndex, RequestEvent, ServiceRequest, Staff
 from i18n import bilingual, format_date, format_datetime
-from models import Applicant, AuditLog, Document, Office, RequestAnswerIndex, RequestEvent, ServiceRequest, Staff
 
 ROLES = ("admin", "officer")
 ADMIN_ONLY = ("admin",)

@@ -6,11 +6,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-import audit
 from admin import credentials
 from auth import sessions
-from db import database
-from models import Office, Staff
+from core import audit
+from core.db import database
+from core.models import Office, Staff
 from workflow.roles import DEFAULT_WORK_ROLES, WORK_ROLES
 
 staff_cli = AppGroup("staff", help="Back-office staff accounts.")

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import pyotp
 from werkzeug.security import check_password_hash, generate_password_hash
 
-import audit
-from db import database
-from models import Staff
-from ratelimit import now
+from core import audit
+from core.db import database
+from core.models import Staff
+from core.ratelimit import now
 
 MAX_FAILURES = 5
 LOCK_FOR = dt.timedelta(minutes=15)

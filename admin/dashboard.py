@@ -15,10 +15,10 @@ from flask_admin import expose
 
 from admin.base import StaffIndexView, current_staff, scope, service_endpoint
 from admin.requests import office_name
+from core.models import ServiceRequest
+from core.ratelimit import now
 from forms.registry import current_registry
 from i18n import bilingual
-from models import ServiceRequest
-from ratelimit import now
 
 CLOSED_WINDOW_DAYS = 30
 # COUNT(*), not COUNT(id): PostgreSQL can then answer from the covering index alone (id is not in it).

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from werkzeug.utils import secure_filename
 
-import audit
 from admin.base import current_staff
+from core import audit
 
 # A spreadsheet treats a cell starting with one of these as a formula (or strips it before one).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")

@@ -18,11 +18,11 @@ from flask_babel import lazy_gettext as _l
 
 from admin.base import Localized, current_staff, scope
 from casework.indexing import index_values
+from core.models import Office, RequestAnswerIndex, ServiceRequest, Staff
+from core.ratelimit import now
 from forms.types import field_type
 from i18n import bilingual, current_language
-from models import Office, RequestAnswerIndex, ServiceRequest, Staff
-from persian import normalize_digits
-from ratelimit import now
+from i18n.persian import normalize_digits
 
 Options = Callable[[], list[tuple[str, Any]]]
 

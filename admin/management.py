@@ -22,8 +22,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from admin import credentials
 from admin.base import ADMIN_ONLY, ROLES, StaffModelView, current_staff, record
 from auth import sessions
-from models import AuditLog, Staff
-from persian import normalize_digits
+from core.models import AuditLog, Staff
+from i18n.persian import normalize_digits
 from workflow.roles import WORK_ROLES, describe
 
 
@@ -253,6 +253,6 @@ class AuditLogView(StaffModelView):
     column_formatters_export = column_formatters
 
     def get_export_name(self, export_type: str = "csv") -> str:
-        from models import utcnow
+        from core.models import utcnow
 
         return f"audit-{utcnow():%Y%m%d-%H%M}.{export_type}"

@@ -23,13 +23,13 @@ from appointments import workflow as office_flow
 from casework.indexing import reindex
 from casework.timeline import is_system_note, public_text
 from casework.workflow import TransitionRefused, transition
-from db import database
+from core.db import database
+from core.models import Document, RequestEvent, ServiceRequest, Staff, utcnow
+from core.ratelimit import now
 from forms.converter import display_answers, form_to_answers, staff_form_class
 from forms.fields import display_value, field_type
 from forms.registry import current_registry
 from i18n import bilingual, current_language
-from models import Document, RequestEvent, ServiceRequest, Staff, utcnow
-from ratelimit import now
 from storage import BlobNotFound, StorageError, send_document
 from wizard.snapshots import spec_for_version
 from workflow import moves

@@ -17,20 +17,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-import audit
 from admin import filters as f
 from admin.base import ROLES, Localized, StaffModelView, current_staff, office_filter, record, service_endpoint
 from admin.request_page import RequestPageMixin, version_spec, workflow_spec
 from appointments.workflow import office_statuses
 from casework.indexing import index_values
+from casework.tracking import format_code, is_valid_code, normalize_code
 from casework.workflow import TransitionRefused, transition
+from core import audit
+from core.models import Office, RequestAnswerIndex, ServiceRequest, Staff, utcnow
+from core.ratelimit import now
 from forms.fields import display_value
 from forms.registry import current_registry
 from i18n import bilingual, current_language, format_date, format_datetime
-from models import Office, RequestAnswerIndex, ServiceRequest, Staff, utcnow
-from persian import normalize_digits
-from ratelimit import now
-from tracking import format_code, is_valid_code, normalize_code
+from i18n.persian import normalize_digits
 from workflow import moves
 from workflow.targets import due_day
 

@@ -21,16 +21,15 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-import audit
-import ratelimit
 from admin import credentials
 from admin.base import current_staff
 from auth import sessions
+from core import audit, ratelimit
+from core.models import Staff
+from core.origin import client_ip
 from i18n import localized_digits
-from models import Staff
-from persian import normalize_digits
+from i18n.persian import normalize_digits
 from web.main import safe_next
-from web.security import client_ip
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/admin")
 PENDING = "staff_pending"  # Flask-session key: {"id", "at" (ISO time the password was right), "next"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from models import Applicant
+from core.models import Applicant
 
 
 def current_applicant() -> Applicant:

@@ -9,16 +9,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-import audit
 from applicant import current_applicant
 from appointments.notice import render_notice
 from auth.decorators import activated_required
 from casework.amend import amend_form, resubmit
+from casework.tracking import format_code, normalize_code
 from casework.workflow import TransitionRefused, moving_spec, status_of, transition
+from core import audit
+from core.models import Applicant, Document, Draft, RequestEvent, ServiceRequest
 from i18n import current_language
-from models import Applicant, Document, Draft, RequestEvent, ServiceRequest
 from storage import send_document
-from tracking import format_code, normalize_code
 from wizard.drafts import discard_draft, live_drafts
 from wizard.engine import review_sections
 from wizard.snapshots import current_spec, spec_for_version

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models import Applicant, ServiceRequest
+from core.models import Applicant, ServiceRequest
 
 
 def open_request(applicant: Applicant, service_id: str) -> ServiceRequest | None:

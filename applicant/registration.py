@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-import audit
 from applicant import current_applicant
 from auth.decorators import applicant_required
-from db import database
+from core import audit
+from core.db import database
+from core.models import Draft, ProfileRevision, utcnow
 from forms.registry import current_registry
 from i18n import current_language
-from mail import queue_email
-from models import Draft, ProfileRevision, utcnow
+from mailer import queue_email
 from wizard.drafts import find_draft, start_draft, upgrade_draft
 from wizard.engine import WizardState
 from wizard.snapshots import ensure_snapshot

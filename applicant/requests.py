@@ -8,22 +8,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
-import audit
 from applicant import current_applicant
 from applicant.my_requests import request_spec
 from applicant.open_requests import blocking_request, open_request
 from applicant.services import eligible_offices
 from auth.decorators import activated_required
 from casework.submission import submit_request
+from casework.tracking import format_code
 from casework.workflow import status_of
+from core import audit
+from core.models import Document, Office, utcnow
 from fees.display import preview
 from forms.registry import current_registry
 from forms.validators import Required
 from i18n import current_language
-from models import Document, Office, utcnow
 from payments.ledger import local_day
 from storage import accept_upload, discard
-from tracking import format_code
 from wizard.drafts import find_draft, start_draft, upgrade_draft
 from wizard.engine import WizardState
 from wizard.views import WizardFlow

@@ -7,11 +7,11 @@ import datetime as dt
 from flask import Blueprint, abort, render_template, request
 
 from applicant.before_start import checklist
+from core.models import Office
 from fees.display import schedule_rows, starting_fees
 from forms.registry import current_registry
 from i18n import current_language
-from models import Office
-from persian import normalize_text
+from i18n.persian import normalize_text
 
 bp = Blueprint("services", __name__)
 

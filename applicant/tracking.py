@@ -11,13 +11,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
-import ratelimit
+from casework.tracking import format_code, is_valid_code, normalize_code
 from casework.workflow import status_of
-from db import database
-from models import ServiceRequest
-from persian import is_valid_national_code, normalize_national_code
-from tracking import format_code, is_valid_code, normalize_code
-from web.security import client_ip
+from core import ratelimit
+from core.db import database
+from core.models import ServiceRequest
+from core.origin import client_ip
+from i18n.persian import is_valid_national_code, normalize_national_code
 from wizard.snapshots import spec_for_version
 
 bp = Blueprint("tracking", __name__)

@@ -17,7 +17,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-import config
+from core import config
 
 DEFAULTS = {
     "APPOINTMENT_CHANGE_HOURS": 24,
@@ -48,7 +48,9 @@ def init_app(app: Flask) -> None:
     for key, value in config.from_environment(DEFAULTS).items():
         app.config.setdefault(key, value)
     from appointments import notice, views
+    from casework.timeline import register_note_kind
 
+    register_note_kind("appointment", notice.system_note_text)
     app.register_blueprint(views.bp)
     app.jinja_env.globals.update(appointment_notice_for=notice.notice_context)
     app.cli.add_command(appointments_cli)

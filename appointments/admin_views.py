@@ -20,19 +20,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import validators
 
-import jalali
-import tracking
 from admin.base import ADMIN_ONLY, StaffModelView, StaffView, current_staff, deny, register_office_scope
 from appointments import booking, calendar, changes, notice, slot_picker, workflow
 from appointments import office as at_office
 from appointments.booking import BookingError
 from appointments.pdf import notice_pdf
 from appointments.views import SLOT_FORMAT, parse_slot
+from casework import tracking
+from core.models import Appointment, ClosedDay, Office, RescheduleRequest, ServiceRequest, Slot
+from core.ratelimit import now
 from forms.registry import current_registry
-from i18n import current_language
-from models import Appointment, ClosedDay, Office, RescheduleRequest, ServiceRequest, Slot
-from persian import normalize_digits
-from ratelimit import now
+from i18n import current_language, jalali
+from i18n.persian import normalize_digits
 
 ISSUE_DAYS = 21
 

@@ -15,12 +15,12 @@ import datetime as dt
 import peewee as pw
 from flask_babel import gettext as _
 
-import audit
 from appointments import calendar, workflow
 from casework.workflow import TransitionRefused, record_event, transition
-from db import database, is_sqlite
-from models import Applicant, Appointment, Office, ServiceRequest, Slot, Staff
-from ratelimit import now
+from core import audit
+from core.db import database, is_sqlite
+from core.models import Applicant, Appointment, Office, ServiceRequest, Slot, Staff
+from core.ratelimit import now
 
 PROPOSAL_ATTEMPTS = 20
 

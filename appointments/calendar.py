@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from models import ClosedDay, Office, Slot
-from ratelimit import now
+from core.models import ClosedDay, Office, Slot
+from core.ratelimit import now
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HORIZON_DAYS = 120

@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from appointments import booking
 from appointments.booking import BookingError, NotAllowed
 from casework.workflow import record_event
-from db import database
+from core.db import database
+from core.models import Applicant, Appointment, RescheduleRequest, Staff
+from core.ratelimit import now
 from i18n import localized_digits
-from models import Applicant, Appointment, RescheduleRequest, Staff
-from ratelimit import now
 
 
 class TooLate(BookingError):

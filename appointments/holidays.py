@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pycountry
 
-from db import database
+from core.db import database
+from core.models import ClosedDay, Office
 from forms.errors import SchemaError, SchemaErrors
 from forms.loader import Document, read_document
-from models import ClosedDay, Office
 
 TOP_KEYS = ("iran", "countries", "offices")
 SCOPES = {"countries": "country", "offices": "office"}

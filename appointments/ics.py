@@ -15,9 +15,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from core.models import Appointment
+from core.ratelimit import now
 from forms.text import markdown_to_text
-from models import Appointment
-from ratelimit import now
 
 PRODID = "-//Mikhak//Consular appointments//EN"
 

@@ -11,15 +11,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-import jalali
-import tracking
 from appointments import booking, calendar, changes, workflow
+from casework import tracking
+from core.models import Appointment, Office, ServiceRequest
 from forms.conditions import evaluate
-from i18n import current_language
-from mail import queue_email
-from mail.compose import attachment
-from models import Appointment, Office, ServiceRequest
-from persian import to_persian_digits
+from i18n import current_language, jalali
+from i18n.persian import to_persian_digits
+from mailer import queue_email
+from mailer.compose import attachment
 from wizard.snapshots import spec_for_version
 
 WEEKDAYS_FA = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")
@@ -142,6 +141,11 @@ def appointment_note_text(kind: str, starts_at: dt.datetime, timezone: str) -> s
     if kind == "no_show":
         return _("Did not attend the appointment of %(when)s.", when=text)
     return _("Appointment: %(when)s (%(timezone)s).", when=text, timezone=timezone)
+
+
+def system_note_text(kind: str, note: dict[str, Any]) -> str:
+    """Return an ``appointment.<kind>`` timeline note (``starts_at`` in UTC, ISO; the office's ``timezone``)."""
+    return appointment_note_text(kind, dt.datetime.fromisoformat(note["starts_at"]), note["timezone"])
 
 
 def send_notice(appointment: Appointment, spec, template: str, **extra: Any) -> None:

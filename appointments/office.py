@@ -12,14 +12,14 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
-import audit
-import tracking
 from appointments import calendar, workflow
 from appointments.booking import NotAllowed, _lock_request
+from casework import tracking
 from casework.workflow import TransitionRefused, record_event, transition
-from db import database
-from models import Appointment, Office, ServiceRequest, Staff
-from ratelimit import now
+from core import audit
+from core.db import database
+from core.models import Appointment, Office, ServiceRequest, Staff
+from core.ratelimit import now
 
 SHOWN_STATUSES = ("booked", "attended", "no_show")
 

@@ -13,7 +13,7 @@ import segno
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from models import Appointment
+from core.models import Appointment
 
 FONTS = {"regular": "Vazirmatn-Regular.ttf", "bold": "Vazirmatn-Bold.ttf"}
 

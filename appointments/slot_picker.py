@@ -11,8 +11,8 @@ from itertools import groupby
 
 from appointments import notice
 from appointments.calendar import SlotInfo
+from core.models import Office
 from i18n import localized_digits
-from models import Office
 
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 

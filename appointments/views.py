@@ -11,15 +11,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-import audit
-import tracking
 from appointments import booking, calendar, changes, notice, slot_picker
 from appointments.booking import BookingError
 from appointments.ics import notice_ics
 from appointments.pdf import notice_pdf
 from auth.decorators import activated_required
+from casework import tracking
+from core import audit
+from core.models import Appointment, ServiceRequest
 from i18n import current_language
-from models import Appointment, ServiceRequest
 
 bp = Blueprint("appointments", __name__)
 SLOT_FORMAT = slot_picker.SLOT_FORMAT

@@ -13,9 +13,9 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_login import LoginManager
 
-import ratelimit
 from auth import otp, sessions, views
 from auth.decorators import applicant_home_url
+from core import ratelimit
 
 login_manager = LoginManager()
 auth_cli = AppGroup("auth", help="Sign-in housekeeping.")

@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-import audit
+from core import audit
 
 REGISTRATION_ENDPOINT = "registration.start"
 DASHBOARD_ENDPOINT = "home.dashboard"

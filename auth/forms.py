@@ -11,7 +11,7 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from forms.wtf import ReaderStringField
-from persian import is_valid_national_code, normalize_digits, normalize_national_code
+from i18n.persian import is_valid_national_code, normalize_digits, normalize_national_code
 
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
 _SIX_DIGITS = re.compile(r"[0-9]{6}")

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 import peewee
 from flask import current_app
 
-import audit
-import ratelimit
-from db import database
-from mail import queue_email, render_email
-from models import Applicant, OtpChallenge
-from ratelimit import now
+from core import audit, ratelimit
+from core.db import database
+from core.models import Applicant, OtpChallenge
+from core.ratelimit import now
+from mailer import queue_email, render_email
 
 CODE_LIFETIME = dt.timedelta(minutes=10)
 WRONG_ENTRIES_PER_CODE = 5

@@ -18,10 +18,10 @@ from flask import current_app, request, session
 from flask_login import AnonymousUserMixin, login_user, logout_user
 from peewee import JOIN
 
-from db import Prepared
-from models import Applicant, Staff, UserSession
-from ratelimit import now
-from web.security import client_ip
+from core.db import Prepared
+from core.models import Applicant, Staff, UserSession
+from core.origin import client_ip
+from core.ratelimit import now
 
 TOUCH_EVERY = dt.timedelta(minutes=1)
 KEEP_ACROSS_SIGN_IN = ("lang",)

@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-import audit
 from auth import otp, sessions
 from auth.decorators import applicant_home_url, applicant_required, registration_url
 from auth.forms import ActionForm, CodeForm, SignInForm
+from core import audit
+from core.models import Applicant, OtpChallenge
+from core.origin import client_ip
 from i18n import current_language, localized_digits
-from mail.health import mail_down
-from models import Applicant, OtpChallenge
+from mailer.health import mail_down
 from web.main import safe_next
-from web.security import client_ip
 
 bp = Blueprint("auth", __name__)
 ATTEMPT = "sign_in"  # Flask-session key: {"attempt": attempt id, "next": where to go after}

@@ -59,9 +59,9 @@ def build_app(url: str, instance: Path):
 
 def base_data(app) -> dict:
     """Offices, applicants and two staff members (admin, officer of office 1)."""
-    import migrations
     from admin import credentials
-    from models import Applicant, Office, Staff
+    from core import migrations
+    from core.models import Applicant, Office, Staff
 
     with app.app_context():
         migrations.upgrade()
@@ -141,7 +141,7 @@ ANSWER_COLUMNS = ("request_id", "service_id", "key", "value")
 
 def bulk_insert(app, requests: list, answers: list) -> None:
     """executemany on SQLite (one transaction), COPY on PostgreSQL."""
-    from db import database, is_sqlite
+    from core.db import database, is_sqlite
 
     with app.app_context():
         if is_sqlite():
@@ -259,7 +259,7 @@ def postgres_scratch(base_url: str) -> str:
 def drop_scratch(base_url: str) -> None:
     import psycopg2
 
-    from db import database
+    from core.db import database
 
     if not database.is_closed():
         database.close()

@@ -39,7 +39,7 @@ _lock = threading.Lock()
 
 
 def national_code() -> str:
-    """A fresh valid national code (check digit computed as persian.is_valid_national_code expects)."""
+    """A fresh valid national code (check digit computed as i18n.persian.is_valid_national_code expects)."""
     with _lock:
         digits = f"{next(_numbers) * 7919 % 10**9:09d}"
     if digits[3:9] == "000000":

@@ -76,9 +76,9 @@ def run_case(name: str, directory: Path) -> dict:
     from werkzeug.datastructures import FileStorage
 
     from app import create_app
-    from db import database
-    from migrations import upgrade
-    from models import Applicant
+    from core.db import database
+    from core.migrations import upgrade
+    from core.models import Applicant
     from storage import UploadRejected, accept_upload
 
     filename, kinds = CASES[name]

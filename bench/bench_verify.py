@@ -44,11 +44,11 @@ def main() -> None:
 
     app = create_app({"DATABASE_URL": url, "SIGNING_KEY_DIR": str(tmp / "signing"), "MAIL_BACKEND": "file",
                       "MAIL_FILE_DIR": str(tmp / "mail"), "VERIFY_RATE_LIMIT": 10**9})
-    import migrations
-    from db import database
+    from core import migrations
+    from core.db import database
+    from core.models import Applicant, IssuedDocument, IssuedDocumentFile, Office, ServiceRequest, Staff
     from documents import codes, issue, verify
     from forms.registry import current_registry
-    from models import Applicant, IssuedDocument, IssuedDocumentFile, Office, ServiceRequest, Staff
     from wizard.snapshots import ensure_snapshot
 
     with app.test_request_context("/verify"):

@@ -27,10 +27,10 @@ def prepare(instance: Path, database_url: str) -> str:
     import os
 
     os.environ.update(bench_environment(instance, database_url))
-    import demo
-    import migrations
     from app import create_app
-    from db import database
+    from cli import demo
+    from core import migrations
+    from core.db import database
     from tests.helpers import register, sign_in
 
     if database_url.startswith("postgres"):

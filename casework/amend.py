@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 
 from casework.indexing import reindex
 from casework.workflow import moving_spec, record_event, transition
-from db import database
+from core.db import database
+from core.models import Applicant, Document, ServiceRequest
 from forms import converter
 from forms.types import field_type
-from models import Applicant, Document, ServiceRequest
 from payments.ledger import assess_request
 from storage import accept_upload, discard
 from wizard.engine import UploadRejected

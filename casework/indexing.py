@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from models import RequestAnswerIndex, ServiceRequest
-from persian import normalize_text
+from core.models import RequestAnswerIndex, ServiceRequest
+from i18n.persian import normalize_text
 
 
 def index_values(value: object) -> list[str]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import tracking
+from casework import tracking
 from casework.indexing import reindex
 from casework.workflow import is_open_status, record_event
-from db import database
+from core.db import database
+from core.models import Applicant, Document, Draft, Office, ServiceRequest, utcnow
+from core.ratelimit import now as clock_now
 from forms.types import field_type
-from mail import queue_email
-from models import Applicant, Document, Draft, Office, ServiceRequest, utcnow
+from mailer import queue_email
 from payments.ledger import assess_request
-from ratelimit import now as clock_now
 from wizard.snapshots import ensure_snapshot
 from workflow.targets import due_at
 

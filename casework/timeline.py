@@ -4,17 +4,26 @@ keys this version does not know.
 
 Keys: ``amended`` and ``withdrawn`` (the applicant's own actions); ``timer`` with ``days`` (a workflow timer);
 ``appointment.booked``, ``appointment.cancelled`` and ``appointment.no_show`` with ``starts_at`` (UTC, ISO) and
-the office's ``timezone``.
+the office's ``timezone``. A feature that writes notes of its own registers their text with
+``register_note_kind`` (appointments does, for its ``appointment.*`` keys), so casework imports no feature.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
 
-from models import RequestEvent
+from core.models import RequestEvent
+
+NoteText = Callable[[str, dict[str, Any]], str]
+_NOTE_KINDS: dict[str, NoteText] = {}
+
+
+def register_note_kind(prefix: str, text: NoteText) -> None:
+    """Show notes keyed ``<prefix>.<kind>`` with ``text(kind, note)`` (a feature's own timeline notes)."""
+    _NOTE_KINDS[prefix] = text
 
 
 def note_text(note: dict[str, Any] | None) -> str:
@@ -29,12 +38,9 @@ def note_text(note: dict[str, Any] | None) -> str:
 
         return _("Moved on its own after %(days)s days without a change.",
                  days=localized_digits(note.get("days", "")))
-    if key.startswith("appointment."):
-        from appointments.notice import appointment_note_text
-
-        starts_at = dt.datetime.fromisoformat(note["starts_at"])
-        return appointment_note_text(key.removeprefix("appointment."), starts_at, note["timezone"])
-    return ""
+    prefix, dot, kind = key.partition(".")
+    text = _NOTE_KINDS.get(prefix) if dot else None
+    return text(kind, note) if text else ""
 
 
 def is_system_note(event: RequestEvent) -> bool:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from db import database
+from core.db import database
+from core.models import RequestEvent, ServiceRequest, utcnow
+from core.ratelimit import now
 from forms.registry import current_registry
 from forms.spec import Status, Text
-from mail import queue_email
-from models import RequestEvent, ServiceRequest, utcnow
+from mailer import queue_email
 from payments.guard import payment_required
-from ratelimit import now
 from wizard.snapshots import spec_for_version
 
 

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from admin.base import StaffView, current_staff, deny, record, register_office_scope, scope
+from core.models import IssuedDocument, ServiceRequest
 from documents import codes, issue
 from documents.labels import REASON_LABELS
-from models import IssuedDocument, ServiceRequest
 
 register_office_scope(IssuedDocument, lambda office_id: IssuedDocument.office == office_id)
 

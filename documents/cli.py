@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from core.models import Office
 from documents import keys
-from models import Office
 
 documents_cli = AppGroup("documents", help="Issued documents: signing keys.")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from persian import normalize_digits
+from i18n.persian import normalize_digits
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12

@@ -8,18 +8,17 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-import audit
-import ratelimit
 from casework.workflow import TransitionRefused
-from db import database
+from core import audit, ratelimit
+from core.db import database
+from core.models import IssuedDocument, IssuedDocumentFile, ServiceRequest, Staff
 from documents import codes, keys
 from documents.render import Issue, document_pdf, holder_name
 from documents.sign import sign_pdf
 from documents.spec import REVOCATION_REASONS
 from forms.registry import current_registry
-from mail import queue_email
-from mail.compose import attachment
-from models import IssuedDocument, IssuedDocumentFile, ServiceRequest, Staff
+from mailer import queue_email
+from mailer.compose import attachment
 
 
 class NotAllowed(TransitionRefused):
@@ -166,7 +165,7 @@ def reissue(row: IssuedDocument, staff: Staff) -> IssuedDocument:
 
 
 def _sqlite() -> bool:
-    import db
+    from core import db
 
     return db.is_sqlite()
 

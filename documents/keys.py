@@ -87,9 +87,20 @@ def known_certificates() -> dict[str, x509.Certificate]:
 
 
 # -- development keys ------------------------------------------------------------------------------
+NAME_LIMIT = 64  # X.509 upper bound of a common or organisation name (RFC 5280, ub-common-name)
+
+
+def fit_name(text: str, limit: int = NAME_LIMIT) -> str:
+    """``text`` shortened at a word to fit an X.509 name ("Consular Section, Embassy of … London" is 68)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;-")
+    return cut + "…"
+
+
 def _name(common_name: str, organisation: str = "Mikhak") -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)])
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, fit_name(common_name)),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, fit_name(organisation))])
 
 
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:

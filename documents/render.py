@@ -14,14 +14,14 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
-import jalali
-import tracking
 from appointments.pdf import FONTS, _fetcher, _font_dir, qr_data_uri
+from casework import tracking
+from core.models import Office, ServiceRequest, Staff
 from documents import codes, template
 from forms.fields import display_value
 from forms.text import render_markdown
-from models import Office, ServiceRequest, Staff
-from persian import to_persian_digits
+from i18n import jalali
+from i18n.persian import to_persian_digits
 
 PROFILE_KEYS = ("first_name", "last_name", "father_name", "birth_date", "birth_place", "passport_number")
 

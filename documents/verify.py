@@ -9,13 +9,12 @@ from typing import Any
 
 from peewee import JOIN
 
-import audit
-import ratelimit
-from db import database
+from core import audit, ratelimit
+from core.db import database
+from core.models import IssuedDocument, Office
+from core.origin import client_ip
 from documents import codes
 from documents.sign import SignatureCheck, check_pdf
-from models import IssuedDocument, Office
-from web.security import client_ip
 
 VALID, REVOKED, SUPERSEDED, EXPIRED, UNKNOWN = "valid", "revoked", "superseded", "expired", "unknown"
 NEVER = "!" * codes.LENGTH  # looked up for input that is not a code, so every lookup does the same work

@@ -9,11 +9,11 @@ from flask_wtf.file import FileField
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
-import audit
 from applicant.my_requests import own_request
 from auth.decorators import activated_required
+from core import audit
+from core.models import IssuedDocument
 from documents import verify
-from models import IssuedDocument
 
 bp = Blueprint("documents", __name__)
 MAX_UPLOAD = 10 * 1024 * 1024

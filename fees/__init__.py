@@ -6,10 +6,5 @@ Public API:
     from fees.checks import check_fees                 # cross-reference checks, called by forms.checks
     from fees import money                             # minor units, rounding, display in the reader's locale
 
-forms.spec imports fees.spec at its end (fees builds on its Text and Condition); importing forms.spec
-here first keeps that order whichever module is imported first.
+fees.spec builds on the spec's base (forms/specbase.py: Text, Condition); forms.spec imports it like any module.
 """
-
-from __future__ import annotations
-
-import forms.spec  # noqa: F401  (see the docstring)

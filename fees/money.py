@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
 
-from persian import to_persian_digits
+from i18n.persian import to_persian_digits
 
 
 def exponent(currency: str) -> int:

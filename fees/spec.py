@@ -11,7 +11,7 @@ from pydantic import Field, PlainSerializer, PlainValidator, StrictBool, model_v
 from pydantic_core import PydanticCustomError
 
 from fees import money
-from forms.spec import Condition, Model, Slug, Text, describe
+from forms.specbase import Condition, Model, Slug, Text, describe
 
 
 def _amounts(value: object) -> dict[str, int]:

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, Str
 from pydantic_core import PydanticCustomError
 
 from documents.spec import IssuedDocumentSpec
+from fees.spec import FeeTable
 from forms import types
 from forms.specbase import (  # noqa: F401 (re-exported: the spec's public names stay here)
     COMPARISONS,
@@ -401,7 +402,5 @@ WizardSpec = Registration | Service
 KINDS: MappingProxyType[str, type[Wizard]] = MappingProxyType({"registration": Registration, "service": Service})
 
 Condition.model_rebuild()
-
-from fees.spec import FeeTable  # noqa: E402  (fees/spec.py builds on Text and Condition above)
 
 Service.model_rebuild()

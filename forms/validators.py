@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import StopValidation, ValidationError
 
-import jalali
 from forms import dates
 from forms.text import current_language
-from persian import is_valid_national_code, normalize_digits, to_persian_digits
+from i18n import jalali
+from i18n.persian import is_valid_national_code, normalize_digits, to_persian_digits
 
 MIME_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 _IRANIAN_POSTAL = re.compile(r"[0-9]{10}")

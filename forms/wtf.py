@@ -21,11 +21,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.widgets import FileInput
 
-import jalali
 from forms.html import html_params
 from forms.text import current_language
 from forms.validators import is_blank
-from persian import normalize_digits, reader_digits, to_persian_digits
+from i18n import jalali
+from i18n.persian import normalize_digits, reader_digits, to_persian_digits
 
 CALENDARS = ("jalali", "gregorian")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?")
@@ -230,7 +230,7 @@ class DatePartsField(Field):
 
 
 class ReaderDigitsMixin:
-    """Redisplay the stored (ASCII) value in the reader's digits, as it was typed (persian.reader_digits)."""
+    """Redisplay the stored (ASCII) value in the reader's digits, as it was typed (i18n.persian.reader_digits)."""
 
     def _value(self) -> str:
         return reader_digits(super()._value(), current_language())

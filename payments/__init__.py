@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-import config
-import models  # noqa: F401  (models.py imports payments.models at its end; this keeps that order)
+from core import config
+from payments import models  # noqa: F401  (the payment tables and their backrefs on the core's models)
 
 DEFAULTS = {
     "PAYMENT_PROVIDER": "stripe",
@@ -30,13 +30,12 @@ def init_app(app: Flask) -> None:
     """Settings (from the environment), the applicant pages and webhook, template helpers and the CLI."""
     for key, value in config.from_environment(DEFAULTS).items():
         app.config.setdefault(key, value)
-    from app import csrf
     from payments import cli, views
     from payments.panel import payment_panel
     from payments.receipts import method_label, payment_status_label, reconcile_label
 
     app.register_blueprint(views.bp)
-    csrf.exempt(views.stripe_webhook)
+    app.extensions["csrf"].exempt(views.stripe_webhook)  # CSRFProtect, set up by create_app first
     app.jinja_env.globals.update(payment_panel_for=payment_panel, method_label=method_label,
                                  payment_status_label=payment_status_label, reconcile_label=reconcile_label,
                                  current_staff_is_admin=_staff_is_admin)

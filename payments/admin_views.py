@@ -13,12 +13,12 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-import audit
 from admin.base import StaffView, current_staff, deny
 from appointments.admin_views import allowed_offices, chosen_office
+from core import audit
+from core.models import ServiceRequest
 from fees.compute import staff_waiver
 from i18n import current_language
-from models import ServiceRequest
 from payments import counter, refunds, transfer
 from payments.counter import PaymentRefused
 from payments.ledger import assessment_of, local_day, refresh_due

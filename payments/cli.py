@@ -16,7 +16,7 @@ payments_cli = AppGroup("payments", help="Fees and payments: reconciliation, pro
 @click.option("--csv", "as_csv", is_flag=True, help="Print the CSV export instead of the table.")
 def reconcile_command(office_code: str, day: dt.datetime, as_csv: bool) -> None:
     """Print expected vs received by method and currency, and the unpaid and overpaid requests, of a day."""
-    from models import Office
+    from core.models import Office
     from payments.reconcile import reconcile, to_csv, to_text
 
     office = Office.get_or_none(Office.code == office_code)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from db import database
-from models import utcnow
+from core.db import database
+from core.models import utcnow
 from payments.models import Payment
 from payments.numbers import next_number
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import audit
-from db import database
-from models import ServiceRequest, Staff, utcnow
+from core import audit
+from core.db import database
+from core.models import ServiceRequest, Staff, utcnow
 from payments.confirm import confirm_payment
 from payments.models import Payment
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from models import ServiceRequest
+from core.models import ServiceRequest
 
 
 def payment_required(request: ServiceRequest, spec: Any, to_status: str) -> str | None:

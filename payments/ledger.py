@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.models import ServiceRequest, utcnow
 from fees.compute import Assessment, FeeUnavailable, assess, staff_waiver
-from models import ServiceRequest, utcnow
 from payments.models import Payment, Refund, RequestFee, WaiverDecision
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from models import BaseModel, Document, JSONField, Office, ServiceRequest, Staff, utcnow
+from core.models import BaseModel, Document, JSONField, Office, ServiceRequest, Staff, utcnow
 
 METHODS = ("counter_cash", "counter_card", "bank_transfer", "online_card")
 OFFICE_METHODS = ("counter", "bank_transfer", "online_card")  # what an office enables (counter: cash and card)

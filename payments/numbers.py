@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db import database
+from core.db import database
 from payments.models import NumberSequence
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import peewee as pw
 
-import audit
-from db import database
-from models import ServiceRequest, utcnow
+from core import audit
+from core.db import database
+from core.models import ServiceRequest, utcnow
 from payments.confirm import confirm_payment
 from payments.ledger import balance
 from payments.models import Payment, ProviderEvent

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.models import ServiceRequest
 from fees import money
 from fees.display import fee_view
 from i18n import current_language
-from models import ServiceRequest
 from payments.ledger import assessment_of, balance, decisions
 from payments.models import Payment, RequestFee
 

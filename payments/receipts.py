@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from appointments.pdf import FONTS, _fetcher, _font_dir, qr_data_uri
 from fees import money
-from jalali import format_date
-from mail.compose import attachment, queue_email
+from i18n.jalali import format_date
+from mailer.compose import attachment, queue_email
 from payments.models import Payment, Refund
 
 METHOD_LABELS = {

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from admin.export import escape_cell
+from core.models import Office, ServiceRequest
 from fees import money
-from models import Office, ServiceRequest
 from payments.ledger import balance
 from payments.models import Payment, Refund, RequestFee
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import audit
-from db import database
-from models import Staff, utcnow
+from core import audit
+from core.db import database
+from core.models import Staff, utcnow
 from payments.counter import PaymentRefused
 from payments.ledger import local_day
 from payments.models import Payment, Refund

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import audit
-from db import database
-from mail import queue_email
-from models import ServiceRequest, Staff, utcnow
+from core import audit
+from core.db import database
+from core.models import ServiceRequest, Staff, utcnow
+from mailer import queue_email
 from payments.confirm import confirm_payment
 from payments.counter import PaymentRefused
 from payments.models import Payment

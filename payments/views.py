@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-import audit
 from applicant import current_applicant
 from applicant.my_requests import own_request, request_spec
 from auth.decorators import activated_required
+from core import audit
 from fees import money
 from i18n import current_language
+from i18n.persian import normalize_digits
 from payments.counter import PaymentRefused
 from payments.ledger import balance
 from payments.models import Payment, Refund
@@ -18,7 +19,6 @@ from payments.online import apply_outcome, handle_event, start_checkout
 from payments.provider import ProviderError, current_provider
 from payments.receipts import credit_note_pdf, receipt_pdf
 from payments.transfer import submit_slip
-from persian import normalize_digits
 from storage import UploadRejected
 
 bp = Blueprint("payments", __name__)

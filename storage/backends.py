@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 
-from models import StoredBlob
+from core.models import StoredBlob
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
 EXTENSION_KEY = "mikhak.storage"

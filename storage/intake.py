@@ -33,9 +33,9 @@ from flask_babel import gettext as _
 from peewee import fn
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
-import db
+from core import db
+from core.models import Applicant, Document, Draft, ServiceRequest
 from i18n import localized_digits
-from models import Applicant, Document, Draft, ServiceRequest
 from storage.backends import get_storage
 
 log = logging.getLogger(__name__)
@@ -309,7 +309,7 @@ def _store(content: bytes, kind: Kind, name: str, *, applicant: Applicant, field
 def _lock_applicant(applicant: Applicant) -> None:
     """Serialize one applicant's uploads so that concurrent ones cannot overshoot a quota.
 
-    SQLite transactions here are IMMEDIATE (db.py), which already serializes writers.
+    SQLite transactions here are IMMEDIATE (core/db.py), which already serializes writers.
     """
     if not db.is_sqlite():
         list(Applicant.select(Applicant.id).where(Applicant.id == applicant.id).for_update())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import db
-from models import Document, utcnow
+from core import db
+from core.models import Document, utcnow
 from storage.backends import get_storage
 
 log = logging.getLogger(__name__)

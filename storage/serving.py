@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from flask import Response
 
-from models import Document
+from core.models import Document
 from storage.backends import BlobCorrupted, get_storage
 from storage.intake import CONTENT_TYPES
 

@@ -11,11 +11,12 @@ import pytest
 from flask import Flask
 
 import forms.registry
-import migrations
 import storage
 from app import create_app
-from db import database, make_database
-from models import ALL_MODELS, SchemaVersion
+from core import migrations
+from core.db import database, make_database
+from core.migrations import ALL_MODELS
+from core.models import SchemaVersion
 from storage.backends import make_storage
 
 PG_URL = os.environ.get("DATABASE_URL", "")

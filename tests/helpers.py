@@ -8,7 +8,7 @@ import re
 
 from PIL import Image
 
-from models import MailMessage
+from core.models import MailMessage
 
 NATIONAL_CODE = "0499370899"
 OTHER_NATIONAL_CODE = "0790419904"
@@ -95,8 +95,8 @@ def passport_requests(statuses: dict[str, dict], national_code: str = "049937089
 
     Call inside an app context on an empty database.
     """
+    from core.models import Applicant, Office, ServiceRequest
     from forms.registry import current_registry
-    from models import Applicant, Office, ServiceRequest
     from wizard.snapshots import ensure_snapshot
 
     version = ensure_snapshot(current_registry().services["passport"], "service")

@@ -1,10 +1,10 @@
-"""Command-line tools of commands.py: `flask drafts purge`, `flask db upgrade` re-deriving open flags."""
+"""Command-line tools of cli/__init__.py: `flask drafts purge`, `flask db upgrade` re-deriving open flags."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from models import Applicant, Document, Draft, ServiceRequest, utcnow
+from core.models import Applicant, Document, Draft, ServiceRequest, utcnow
 from storage import accept_upload, get_storage
 from tests.helpers import passport_requests
 from tests.storage.samples import PDF, upload

@@ -5,7 +5,7 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from db import database, is_sqlite
+from core.db import database, is_sqlite
 from tests.conftest import USE_PG
 
 pytestmark = pytest.mark.fresh_app  # these tests add routes to the app
@@ -31,7 +31,7 @@ def test_sqlite_keeps_one_connection_per_thread_across_requests(app):
 
 @pytest.mark.skipif(USE_PG, reason="SQLite only")
 def test_a_transaction_left_open_by_a_request_is_rolled_back(app):
-    from models import Office
+    from core.models import Office
 
     @app.get("/leaves-a-transaction")
     def leaves_a_transaction():

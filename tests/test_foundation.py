@@ -5,12 +5,11 @@ from __future__ import annotations
 import peewee
 import pytest
 
-import audit
-import migrations
 from app import create_app
-from config import DEV_SECRET_KEY
-from db import database, is_sqlite
-from models import AuditLog, ClosedDay, Office, RequestEvent, SchemaVersion, ServiceRequest
+from core import audit, migrations
+from core.config import DEV_SECRET_KEY
+from core.db import database, is_sqlite
+from core.models import AuditLog, ClosedDay, Office, RequestEvent, SchemaVersion, ServiceRequest
 from tests.helpers import passport_requests
 
 
@@ -233,7 +232,7 @@ def test_upgrading_to_version_9_gives_staff_the_officer_role_and_dates_each_stat
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert f"upgraded from schema version 7 to {migrations.LATEST}" in result.output, result.output
     with app.app_context():
-        from models import Staff
+        from core.models import Staff
 
         assert Staff.get(Staff.email == "old@mikhak.example").work_roles == ["officer"]
         upgraded = ServiceRequest.get_by_id(request.id)

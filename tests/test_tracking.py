@@ -9,11 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import tracking
-from db import database
-from models import Applicant, Office, ServiceRequest
-from persian import to_persian_digits
-from tracking import (
+from casework import tracking
+from casework.tracking import (
     ALPHABET,
     LENGTH,
     PAYLOAD_LENGTH,
@@ -24,6 +21,9 @@ from tracking import (
     new_code,
     normalize_code,
 )
+from core.db import database
+from core.models import Applicant, Office, ServiceRequest
+from i18n.persian import to_persian_digits
 
 payloads = st.text(alphabet=ALPHABET, min_size=PAYLOAD_LENGTH, max_size=PAYLOAD_LENGTH)
 codes = payloads.map(lambda payload: payload + check_character(payload))
@@ -31,7 +31,7 @@ codes = payloads.map(lambda payload: payload + check_character(payload))
 
 def test_alphabet_has_no_ambiguous_characters() -> None:
     assert not set(ALPHABET) & set("0O1IL")
-    assert not set(ALPHABET) & set("UZ")  # U/V and Z/2: dropped too (see tracking.py)
+    assert not set(ALPHABET) & set("UZ")  # U/V and Z/2: dropped too (see casework/tracking.py)
     assert len(set(ALPHABET)) == len(ALPHABET)
     assert ALPHABET.isascii() and ALPHABET.isalnum() and ALPHABET.upper() == ALPHABET
     assert all(len(ALPHABET) % d for d in range(2, len(ALPHABET)))  # prime: the checksum relies on it

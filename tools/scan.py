@@ -153,7 +153,7 @@ def main() -> int:
     server = Server("scan", "app:create_app()", ROOT, env, workers=2)
     problems: list[str] = []
     try:
-        from config import defaults
+        from core.config import defaults
         settings = defaults(str(instance))
         base = server.base
         identities = {"applicant": applicant_session(base, database),

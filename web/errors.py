@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
-import db
-from web.security import request_id
+from core import db
+from core.origin import request_id
 
 log = logging.getLogger("mikhak.errors")
 RETRY_AFTER_SECONDS = 30

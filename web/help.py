@@ -8,9 +8,9 @@ from flask import Blueprint, abort, current_app, render_template
 
 from appointments import calendar
 from appointments.notice import WEEKDAYS_FA
+from core.models import Office
 from forms.wtf import country_name
 from i18n import current_language, localized_digits
-from models import Office
 
 bp = Blueprint("help", __name__)
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import peewee
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 
-from db import database, discard_connection
+from core.db import database, discard_connection
 
 bp = Blueprint("main", __name__)
 

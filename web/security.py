@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
-
-from flask import Flask, abort, g, request
+from flask import Flask, abort, request
 from werkzeug.wrappers import Response
+
+from core.origin import request_id
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-
-
-def request_id() -> str:
-    """Return this request's id (taken from X-Request-ID when it is sane, otherwise generated)."""
-    if "request_id" not in g:
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if incoming.isalnum() and len(incoming) <= 32 else secrets.token_hex(8)
-    return g.request_id
-
-
-def client_ip() -> str:
-    """Return the client's address (the proxy's X-Forwarded-For is trusted only through ProxyFix)."""
-    return request.remote_addr or ""
 
 
 def add_headers(response: Response) -> Response:

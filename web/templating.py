@@ -9,9 +9,9 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from casework.timeline import public_text
+from casework.tracking import format_code
 from forms.text import markdown_to_text, render_markdown
 from i18n import current_language, localized_digits, per_reader
-from tracking import format_code
 
 
 def has_endpoint(name: str) -> bool:

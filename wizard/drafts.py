@@ -8,8 +8,8 @@ import json
 from flask import current_app
 from peewee import JOIN
 
-from db import Prepared, database
-from models import Applicant, Document, Draft, Office, utcnow
+from core.db import Prepared, database
+from core.models import Applicant, Document, Draft, Office, utcnow
 from storage.lifecycle import delete_blobs
 from wizard.snapshots import ensure_snapshot, spec_for_version
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.models import Draft, utcnow
 from forms import conditions, converter
 from forms.wtf import UploadField
-from models import Draft, utcnow
 from storage.intake import UploadRejected as StorageRejected
 
 # The one refusal of an upload (storage/intake.py); the name stays here for the modules importing it.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.models import SchemaSnapshot
 from forms.registry import current_registry, snapshot, spec_from_snapshot
-from models import SchemaSnapshot
 
 
 def ensure_snapshot(spec, kind: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from forms.spec import WITHDRAWN
-from persian import to_persian_digits as persian_digits
+from i18n.persian import to_persian_digits as persian_digits
 from workflow.guards import requirements
 from workflow.roles import roles_for, short_name
 

@@ -22,11 +22,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from core.models import Document, ServiceRequest
+from core.ratelimit import now
 from forms.conditions import evaluate
 from forms.spec import Guard
 from i18n import current_language
-from models import Document, ServiceRequest
-from ratelimit import now
 
 GuardCheck = Callable[["GuardContext", Guard], str | None]
 GUARDS: dict[str, GuardCheck] = {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import audit
-from models import ServiceRequest
+from core import audit
+from core.models import ServiceRequest
 from workflow.guards import GuardContext, missing
 from workflow.roles import may_move, roles_for
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from appointments import calendar
-from models import Office, Staff
+from core.models import Office, Staff
 from workflow.roles import holds
 
 ESCALATION_ROLE = "consul"

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-import audit
 from casework.workflow import is_open_status, notify, record_event
-from db import database
+from core import audit
+from core.db import database
+from core.models import Office, ServiceRequest, utcnow
+from core.ratelimit import now
 from forms.registry import current_registry
-from mail import queue_email
-from models import Office, ServiceRequest, utcnow
-from ratelimit import now
+from mailer import queue_email
 from workflow.targets import escalation_recipients
 
 BATCH = 500

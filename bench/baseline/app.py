@@ -27,7 +27,7 @@ from wtforms.validators import Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from models import Applicant, Draft, UserSession  # noqa: E402 (the same tables Mikhak uses)
+from core.models import Applicant, Draft, UserSession  # noqa: E402 (the same tables Mikhak uses)
 
 REQUEST_TYPES = [("first_issue", "صدور نخستین گذرنامه"),
                  ("renewal", "تمدید (صدور گذرنامهٔ جدید به‌جای گذرنامهٔ قبلی)"),

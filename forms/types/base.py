@@ -10,7 +10,7 @@ from forms import validators as v
 from forms.specbase import describe
 from forms.text import language_of, lazy
 from forms.wtf import ReaderStringField
-from persian import normalize_text, reader_digits, to_persian_digits
+from i18n.persian import normalize_text, reader_digits, to_persian_digits
 
 
 def localize_digits(text: str, locale: str) -> str:

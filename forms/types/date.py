@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
-import jalali
 from forms import dates
 from forms import validators as v
 from forms.specbase import (
@@ -23,6 +22,7 @@ from forms.wtf import (
     DatePartsField,
     as_date,
 )
+from i18n import jalali
 
 
 class DateField(InputBase):

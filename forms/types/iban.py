@@ -13,7 +13,7 @@ from wtforms.validators import ValidationError
 from forms.specbase import Country, InputBase
 from forms.types import register
 from forms.types.base import FieldType
-from persian import normalize_digits
+from i18n.persian import normalize_digits
 
 
 class IbanField(InputBase):

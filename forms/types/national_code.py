@@ -12,7 +12,7 @@ from forms.specbase import (
 )
 from forms.types import register
 from forms.types.base import FieldType, localize_digits
-from persian import normalize_national_code
+from i18n.persian import normalize_national_code
 
 
 class NationalCodeField(InputBase):

@@ -21,7 +21,7 @@ from forms.types.base import FieldType
 from forms.wtf import (
     NumberInputField,
 )
-from persian import to_persian_digits
+from i18n.persian import to_persian_digits
 
 
 class NumberField(InputBase):

@@ -14,7 +14,7 @@ from forms.specbase import (
 from forms.types import register
 from forms.types.base import FieldType, localize_digits
 from forms.types.national_code import NationalCodeType
-from persian import normalize_text
+from i18n.persian import normalize_text
 
 
 class PostalCodeField(InputBase):

@@ -12,8 +12,8 @@ import pytest
 from admin import credentials
 from casework.indexing import reindex
 from casework.workflow import is_open_status, record_event
+from core.models import Applicant, Document, Office, ServiceRequest, Staff
 from forms.registry import current_registry
-from models import Applicant, Document, Office, ServiceRequest, Staff
 from storage import get_storage
 from tests.helpers import Clock
 

@@ -11,7 +11,7 @@ from admin import get_admin
 from admin.base import StaffModelView
 from admin.filters import AssignedFilter
 from auth import sessions
-from models import Applicant, AuditLog, RequestEvent, ServiceRequest
+from core.models import Applicant, AuditLog, RequestEvent, ServiceRequest
 from tests.admin.conftest import make_document, make_request, page
 
 
@@ -182,7 +182,7 @@ def test_the_base_view_scopes_get_one_action_delete_and_ajax(app, staff_client, 
 
 
 def test_an_officer_view_of_a_model_without_office_scope_fails_at_start_up():
-    from models import MailMessage
+    from core.models import MailMessage
 
     with pytest.raises(TypeError, match="no office scope"):
         StaffModelView(MailMessage, name="Outbox", endpoint="outbox")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auth import sessions
-from models import Applicant, AuditLog, MailMessage, UserSession
+from core.models import Applicant, AuditLog, MailMessage, UserSession
 from tests.admin.conftest import page
 
 

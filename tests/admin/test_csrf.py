@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from models import Office, ServiceRequest, Staff
+from core.models import Office, ServiceRequest, Staff
 from tests.admin.conftest import PASSWORD, make_request, totp_now
 
 

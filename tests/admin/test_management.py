@@ -11,8 +11,8 @@ import pyotp
 import pytest
 
 from app import create_app
-from config import ROOT
-from models import AuditLog, Office, ServiceRequest, Staff, UserSession
+from core.config import ROOT
+from core.models import AuditLog, Office, ServiceRequest, Staff, UserSession
 from tests.admin.conftest import PASSWORD, make_request, page, sign_in_staff
 
 

@@ -7,13 +7,13 @@ import io
 
 from openpyxl import load_workbook
 
-import tracking
 from admin import get_admin
 from admin.export import escape_cell
 from admin.filters import StatusFilter
+from casework import tracking
 from casework.workflow import transition
+from core.models import AuditLog, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
 from forms.registry import current_registry
-from models import AuditLog, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
 from tests.admin.conftest import START, make_document, make_request, page
 
 

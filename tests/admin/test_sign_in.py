@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models import AuditLog, Staff, UserSession
+from core.models import AuditLog, Staff, UserSession
 from tests.admin.conftest import PASSWORD, SECRET, page, sign_in_staff, totp_now
 
 EMAIL = "berlin@mikhak.example"

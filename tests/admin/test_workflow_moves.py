@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models import AuditLog, ServiceRequest, Staff
+from core.models import AuditLog, ServiceRequest, Staff
 from tests.admin.conftest import make_document, make_request, page
 
 PASSPORT = "/admin/requests/passport"
@@ -124,7 +124,7 @@ def test_admins_give_casework_roles_in_staff_management(app, world, staff_client
 
 
 def _last_mail(app, to: str = "sara@example.com"):
-    from models import MailMessage
+    from core.models import MailMessage
 
     with app.app_context():
         return MailMessage.select().where(MailMessage.to == to).order_by(MailMessage.id.desc()).first()
@@ -151,8 +151,8 @@ def test_a_status_without_its_own_text_sends_the_standard_email(app, world, staf
 
 
 def test_completion_waits_for_the_fee_the_payments_package_checks(app, world, staff_client):
+    from core.models import Office
     from forms.registry import current_registry
-    from models import Office
     from payments.counter import record_counter_payment
     from payments.ledger import assess_request, balance
 

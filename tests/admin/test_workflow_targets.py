@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core.models import ClosedDay, MailMessage, Office, ServiceRequest
 from forms.registry import current_registry
-from models import ClosedDay, MailMessage, Office, ServiceRequest
 from tests.admin.conftest import START, make_request, page
 from workflow.targets import add_working_days, due_at, due_day
 from workflow.timers import tick
@@ -87,7 +87,7 @@ def test_escalation_waits_for_the_day_the_closure_added_then_tells_the_office_on
 
 
 def test_without_a_consul_every_administrator_hears(app, world, clock):
-    from models import Staff
+    from core.models import Staff
 
     _berlin(app, world, closed=False)
     with app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from models import MailMessage, RequestEvent, ServiceRequest
+from core.models import MailMessage, RequestEvent, ServiceRequest
 from tests.admin.conftest import START, make_request, page
 from workflow.timers import tick
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import demo
+from cli import demo
 from tests.helpers import register, sign_in
 
 

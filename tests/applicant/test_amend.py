@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from casework.workflow import transition
+from core.models import ServiceRequest
 from forms.registry import current_registry
 from forms.spec import Service
-from models import ServiceRequest
 from tests.applicant.pages import checked, selected, value
 from tests.helpers import date_parts
 

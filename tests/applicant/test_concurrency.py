@@ -6,7 +6,7 @@ import multiprocessing
 
 import pytest
 
-from models import Applicant, MailMessage, Office, RequestEvent, ServiceRequest
+from core.models import Applicant, MailMessage, Office, RequestEvent, ServiceRequest
 
 PROCESSES, PER_PROCESS = 4, 50
 NATIONAL_CODES = ["0499370899", "0790419904", "0084575948", "0963695398"]
@@ -37,7 +37,7 @@ def _submit_many(config: dict, national_code: str, count: int, queue) -> None:
 @pytest.mark.slow
 def test_four_processes_submitting_fifty_requests_each(app, test_config):
     with app.app_context():
-        import demo
+        from cli import demo
         list(demo.load())
         for code in NATIONAL_CODES:
             Applicant.create(national_code=code, email=f"{code}@example.com", profile={"first_name": "x"})

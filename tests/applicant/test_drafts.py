@@ -3,9 +3,9 @@ service that was disabled or removed shown as no longer available, with a way to
 
 from __future__ import annotations
 
+from core.models import Document, Draft
 from forms.registry import current_registry
 from forms.spec import Service
-from models import Document, Draft
 from storage import get_storage
 from tests.applicant.pages import links, main_text, value
 from tests.applicant.test_requests import PASSPORT_STEPS, fill_passport

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from casework.tracking import format_code
+from core.models import Applicant, Draft, Office, ServiceRequest
 from forms.registry import current_registry
-from models import Applicant, Draft, Office, ServiceRequest
 from tests.applicant.pages import main_text
 from tests.applicant.test_requests import fill_passport, submit
-from tracking import format_code
 from wizard.snapshots import ensure_snapshot
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import Applicant, Draft, ProfileRevision, utcnow
+from core.models import Applicant, Draft, ProfileRevision, utcnow
 from tests.helpers import REGISTRATION_STEPS, last_mail, register, sign_in
 
 

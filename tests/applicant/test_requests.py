@@ -6,12 +6,12 @@ import re
 
 import pytest
 
+from casework.tracking import format_code, is_valid_code
 from casework.workflow import transition
+from core.models import AuditLog, Document, Draft, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
 from forms.registry import current_registry
-from models import AuditLog, Document, Draft, MailMessage, RequestAnswerIndex, RequestEvent, ServiceRequest
 from tests.applicant.pages import links, main_text
 from tests.helpers import OTHER_NATIONAL_CODE, PDF_BYTES, date_parts, jpeg_bytes, last_mail, register, sign_in, upload
-from tracking import format_code, is_valid_code
 
 PASSPORT_STEPS = {
     "request": {"request_type": "first_issue"},

@@ -4,9 +4,9 @@ then the version the request was submitted with, and show the bare id when neith
 from __future__ import annotations
 
 from casework.workflow import status_of, transition
+from core.models import RequestEvent, ServiceRequest
 from forms.registry import current_registry
 from forms.spec import Service
-from models import RequestEvent, ServiceRequest
 from tests.applicant.pages import links, main_text
 from tests.applicant.test_requests import fill_passport, submit
 from tests.helpers import NATIONAL_CODE

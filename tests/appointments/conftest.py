@@ -8,11 +8,11 @@ from itertools import count
 
 import pytest
 
-import tracking
 from auth.sessions import token_hash
-from db import database
+from casework import tracking
+from core.db import database
+from core.models import Applicant, Office, ServiceRequest, Staff, UserSession
 from forms.registry import current_registry
-from models import Applicant, Office, ServiceRequest, Staff, UserSession
 from tests.helpers import Clock
 from wizard.snapshots import ensure_snapshot
 

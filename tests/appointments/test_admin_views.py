@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-import tracking
 from appointments import booking, changes
-from models import Appointment, AuditLog, ClosedDay, RescheduleRequest, ServiceRequest
+from casework import tracking
+from core.models import Appointment, AuditLog, ClosedDay, RescheduleRequest, ServiceRequest
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, sign_in_as, spec
 
 TODAY_10 = dt.datetime(2026, 12, 1, 9, 0)  # 10:00 in Berlin; the clock says 09:00 Berlin

@@ -8,7 +8,7 @@ import pytest
 
 from appointments import booking, calendar
 from appointments.booking import AlreadyBooked, NotAllowed, SlotUnavailable
-from models import Appointment, MailMessage, RequestEvent, Slot
+from core.models import Appointment, MailMessage, RequestEvent, Slot
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, spec
 
 TOMORROW_9 = dt.datetime(2026, 12, 2, 8, 0)  # Wednesday 09:00 in Berlin

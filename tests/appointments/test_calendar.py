@@ -6,8 +6,8 @@ import datetime as dt
 
 from appointments import calendar
 from appointments.booking import reserve_seat
-from db import database
-from models import ClosedDay
+from core.db import database
+from core.models import ClosedDay
 from tests.appointments.conftest import make_office
 
 SUNDAY_HOURS = {"sun": [["01:00", "04:00"]], "sat": [["09:00", "10:00"]], "mon": [["09:00", "10:00"]]}

@@ -9,7 +9,7 @@ import pytest
 from appointments import booking, changes
 from appointments.booking import NotAllowed
 from appointments.changes import LimitReached, TooLate
-from models import Appointment, MailMessage, RescheduleRequest, Slot
+from core.models import Appointment, MailMessage, RescheduleRequest, Slot
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, spec
 
 DAY_AFTER_9 = dt.datetime(2026, 12, 3, 8, 0)  # Thursday 09:00 in Berlin

@@ -8,7 +8,7 @@ import multiprocessing
 import peewee as pw
 import pytest
 
-from models import Appointment, Slot
+from core.models import Appointment, Slot
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff
 
 PROCESSES = 4
@@ -22,7 +22,7 @@ def _booker(config: dict, request_ids: list[int], staff_id: int, fixed: bool, st
     from appointments import booking
     from appointments.booking import SlotUnavailable
     from appointments.notice import spec_of
-    from models import ServiceRequest, Staff
+    from core.models import ServiceRequest, Staff
 
     app = create_app(config)
     booked = full = 0

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from appointments.holidays import import_file, load_holidays, store_holidays
+from core.models import ClosedDay
 from forms.errors import SchemaErrors
-from models import ClosedDay
 from tests.appointments.conftest import make_office
 
 SHIPPED = Path(__file__).resolve().parents[2] / "schemas" / "holidays.yaml"

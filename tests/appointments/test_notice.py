@@ -13,11 +13,11 @@ import icalendar
 import pytest
 from PIL import Image
 
-import tracking
 from appointments import booking, notice, pdf
 from appointments.ics import event_uid, notice_ics
-from mail.message import build_message
-from models import MailMessage
+from casework import tracking
+from core.models import MailMessage
+from mailer.message import build_message
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, spec
 
 TOMORROW_9 = dt.datetime(2026, 12, 2, 8, 0)  # Wednesday 2 December 2026, 09:00 in Berlin

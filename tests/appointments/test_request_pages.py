@@ -11,7 +11,7 @@ import pytest
 from admin.requests import request_url
 from appointments import booking, office
 from casework.workflow import record_event, transition
-from models import Applicant, RequestEvent, ServiceRequest
+from core.models import Applicant, RequestEvent, ServiceRequest
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, sign_in_as, spec
 
 TOMORROW_9 = dt.datetime(2026, 12, 2, 8, 0)  # Wednesday 09:00 in Berlin

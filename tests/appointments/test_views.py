@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from appointments import booking
-from models import Appointment, AuditLog, RescheduleRequest
+from core.models import Appointment, AuditLog, RescheduleRequest
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, sign_in_as, spec
 
 TOMORROW_9 = dt.datetime(2026, 12, 2, 8, 0)
@@ -103,7 +103,7 @@ def test_request_page_partial(app, setup):
     from flask import render_template
 
     from appointments.notice import notice_context
-    from models import ServiceRequest
+    from core.models import ServiceRequest
 
     with app.test_request_context("/"):
         travel = ServiceRequest.get(ServiceRequest.tracking_code == setup["travel"])

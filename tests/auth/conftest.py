@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from models import MailMessage
+from core.models import MailMessage
 from tests.helpers import Clock
 
 START = dt.datetime(2026, 3, 10, 8, 0, 0)

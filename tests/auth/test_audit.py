@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-import audit
-from models import Applicant, AuditLog, Staff
+from core import audit
+from core.models import Applicant, AuditLog, Staff
 from tests.auth.conftest import VALID_CODES, ask_code, code_from_mail, enter_code, sign_in
 
 NC, EMAIL = VALID_CODES[0], "sara@example.com"
@@ -91,8 +91,8 @@ def test_expired_and_locked_failures_and_refused_sends_are_audited(app, client, 
         expired = AuditLog.get(AuditLog.action == "sign_in.failure")
         assert refused.details == {"reason": "rate_limited", "wait_seconds": 60}
         assert expired.details == {"reason": "expired"}
-        import ratelimit
         from auth import otp
+        from core import ratelimit
 
         for _ in range(20):
             ratelimit.hit(otp.failure_key(NC))

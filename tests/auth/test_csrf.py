@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from models import MailMessage, OtpChallenge, UserSession
+from core.models import MailMessage, OtpChallenge, UserSession
 from tests.auth.conftest import VALID_CODES, code_from_mail
 
 NC, EMAIL = VALID_CODES[0], "sara@example.com"

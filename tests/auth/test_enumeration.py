@@ -6,7 +6,7 @@ import statistics
 import time
 
 from auth import otp
-from models import Applicant, AuditLog, MailMessage, OtpChallenge
+from core.models import Applicant, AuditLog, MailMessage, OtpChallenge
 from tests.auth.conftest import (
     CODE_IN_MAIL,
     VALID_CODES,

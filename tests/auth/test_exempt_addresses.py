@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auth import otp
-from persian import is_valid_national_code
+from i18n.persian import is_valid_national_code
 
 
 def national_codes(count: int) -> list[str]:
@@ -27,7 +27,7 @@ def test_per_address_limit_applies_unless_the_address_is_exempt(test_config, exe
 
     test_config["RATELIMIT_EXEMPT_IPS"] = exempt
     app = create_app(test_config)
-    import migrations
+    from core import migrations
     from tests.conftest import USE_PG, _reset_postgres
 
     with app.test_request_context("/"):

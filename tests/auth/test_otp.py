@@ -6,7 +6,7 @@ import hashlib
 import hmac
 
 from auth import otp
-from models import Applicant, OtpChallenge, UserSession
+from core.models import Applicant, OtpChallenge, UserSession
 from tests.auth.conftest import VALID_CODES, ask_code, code_from_mail, enter_code, mails_to, national_code, page
 
 NC, EMAIL = VALID_CODES[0], "sara@example.com"

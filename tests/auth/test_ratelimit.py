@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import ratelimit
-from models import RateEvent
+from core import ratelimit
+from core.models import RateEvent
 
 
 def test_count_covers_only_the_window(app, clock):

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from auth import sessions
 from auth.decorators import activated_required, applicant_home_url, applicant_required, registration_url
-from models import Applicant, AuditLog, Staff, UserSession
+from core.models import Applicant, AuditLog, Staff, UserSession
 from tests.auth.conftest import VALID_CODES, ask_code, code_from_mail, enter_code, page, sign_in
 
 NC, EMAIL = VALID_CODES[0], "sara@example.com"
@@ -99,7 +99,7 @@ def test_session_cookie_flags(app, client):
 
 
 def test_production_cookies_are_secure(test_config):
-    import config
+    from core import config
 
     test_config.update(MIKHAK_ENV="production", SECRET_KEY="x" * 40, MAIL_BACKEND="smtp")
     settings = dict(test_config)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models import OtpChallenge
-from persian import to_persian_digits
+from core.models import OtpChallenge
+from i18n.persian import to_persian_digits
 from tests.auth.conftest import VALID_CODES, ask_code, mails_to, page
 
 INVALID_CODES = ["0000000000", "4271427685", "0200203041", "0684159415", "068415941d", "06841594156",

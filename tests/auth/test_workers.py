@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from auth import otp
-from models import MailMessage, OtpChallenge, RateEvent
+from core.models import MailMessage, OtpChallenge, RateEvent
 from tests.auth.conftest import VALID_CODES, national_code
 
 WORKER = Path(__file__).with_name("worker.py")

@@ -30,7 +30,7 @@ PROFILE = {"first_name": "سارا", "last_name": "رضایی", "first_name_lati
 @pytest.fixture()
 def poa(app, world) -> int:  # noqa: F811  # the imported fixture
     """A power of attorney request at "signed" (after check-in) in Berlin, with its registry number filled in."""
-    from models import Applicant
+    from core.models import Applicant
 
     with app.app_context():
         Applicant.update(profile=PROFILE).where(Applicant.id == world["applicant"]).execute()

@@ -8,9 +8,9 @@ import subprocess
 import pytest
 from PIL import Image
 
+from core.models import AuditLog, IssuedDocument, MailMessage
 from documents import codes, keys
 from documents.sign import check_pdf
-from models import AuditLog, IssuedDocument, MailMessage
 from tests.documents.conftest import move, page
 from tests.documents.conftest import pdf_of as _pdf
 
@@ -103,7 +103,7 @@ def test_an_officer_without_the_role_cannot_issue(app, world, staff_client, poa)
         response = move(staff_client("berlin_officer"), poa, "delivered")
         assert response.status_code == 303
         with app.app_context():
-            from models import ServiceRequest
+            from core.models import ServiceRequest
             assert ServiceRequest.get_by_id(poa).status == "signed"
             assert IssuedDocument.select().count() == 0
     finally:
@@ -120,7 +120,7 @@ def test_the_applicant_downloads_the_document_from_the_request_page(app, world, 
     from tests.helpers import sign_in
 
     with app.app_context():
-        from models import Applicant, ServiceRequest
+        from core.models import Applicant, ServiceRequest
         email = Applicant.get_by_id(world["applicant"]).email
         national = Applicant.get_by_id(world["applicant"]).national_code
         code = ServiceRequest.get_by_id(poa).tracking_code
@@ -151,9 +151,9 @@ def test_the_staff_request_page_lists_the_documents_and_their_actions(app, world
 
 
 def test_the_ready_email_attaches_the_pdf_only_when_the_service_says_so(app, world, poa):
+    from core.models import ServiceRequest
     from documents.issue import issue_document
     from forms.registry import current_registry
-    from models import ServiceRequest
 
     with app.test_request_context("/"):
         spec = current_registry().services["power_of_attorney"]

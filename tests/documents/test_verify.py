@@ -7,8 +7,8 @@ import io
 
 import pytest
 
+from core.models import AuditLog, IssuedDocument, MailMessage, Staff
 from documents import codes
-from models import AuditLog, IssuedDocument, MailMessage, Staff
 from tests.documents.conftest import move, page
 from tests.documents.conftest import pdf_of as _pdf
 
@@ -59,7 +59,7 @@ def test_an_unknown_code_is_unknown_and_costs_the_same_queries(app, world, staff
     from documents import verify
 
     def statements(code: str) -> list[str]:
-        from db import database
+        from core.db import database
 
         seen: list[str] = []
         original = database.obj.execute_sql

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 from app import create_app
+from core.models import Applicant, Office, ServiceRequest, Staff
 from documents import issue
 from forms.registry import current_registry
-from models import Applicant, Office, ServiceRequest, Staff
 from wizard.snapshots import ensure_snapshot
 
 PROFILE = {"first_name": "مریم", "last_name": "کریمی", "first_name_latin": "Maryam", "last_name_latin": "Karimi",

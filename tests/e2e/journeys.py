@@ -78,6 +78,8 @@ def register(page, language: str, shots: str = "") -> None:
     assert page.url.endswith("/register/review")
     shown = page.locator("main").inner_text().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
     assert "+49 1512 3456789" in shown, shown  # stored E.164, shown in international format
+    if language == "fa":  # the birth certificate number typed in Persian digits comes back in them
+        assert "۱۲۳۴" in page.locator("main").inner_text()
     national_code = page.locator(".national-code").inner_text()
     assert national_code.isdigit() and (national_code.isascii() != (language == "fa")), national_code
     assert_accessible(page)

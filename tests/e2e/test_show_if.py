@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from forms.dates import add_months
-from jalali import to_jalali
-from persian import to_persian_digits
+from i18n.jalali import to_jalali
+from i18n.persian import to_persian_digits
 from tests.e2e.conftest import PHONE
 from tests.e2e.journeys import fill_date, next_step, register, sign_in
 

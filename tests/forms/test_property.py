@@ -17,8 +17,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from forms.converter import display_answers, form_to_answers, step_form_class
 from forms.registry import load_registry
-from jalali import to_jalali
-from persian import to_persian_digits
+from i18n.jalali import to_jalali
+from i18n.persian import to_persian_digits
 from tests.forms.conftest import write_schemas
 
 INNER_TYPES = ["text", "textarea", "number", "email", "phone", "date", "choice", "multichoice", "country", "yesno",

@@ -63,7 +63,7 @@ def test_a_snapshot_of_a_newer_language_is_refused() -> None:
 
 
 def test_stored_snapshots_are_stamped_and_old_rows_still_read(app) -> None:
-    from models import SchemaSnapshot
+    from core.models import SchemaSnapshot
     from wizard.snapshots import ensure_snapshot, spec_for_version
 
     spec = Service.model_validate(SPEC)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from models import AuditLog, MailMessage, utcnow
+from core.models import AuditLog, MailMessage, utcnow
 from payments.counter import record_counter_payment
 from payments.ledger import assess_request, balance, local_day
 from payments.models import Payment, ProviderEvent, WaiverDecision
@@ -76,7 +76,7 @@ def berlin(app):
 
 def test_a_day_with_every_kind_of_payment_reconciles_to_the_cent(app, client, clock, stripe_server, berlin,
                                                                    monkeypatch) -> None:
-    from models import Office
+    from core.models import Office
 
     with app.test_request_context("/"):
         office = Office.get_by_id(berlin)
@@ -151,7 +151,7 @@ def test_a_day_with_every_kind_of_payment_reconciles_to_the_cent(app, client, cl
 
 def test_the_return_page_asks_the_provider_and_never_trusts_the_browser(app, client, clock, stripe_server,
                                                                          berlin) -> None:
-    from models import Office
+    from core.models import Office
 
     with app.test_request_context("/"):
         owner = make_applicant(locale="en")
@@ -176,7 +176,7 @@ def test_the_return_page_asks_the_provider_and_never_trusts_the_browser(app, cli
 
 def test_a_full_online_refund_goes_through_the_provider_with_a_credit_note(app, client, clock, stripe_server,
                                                                           berlin, tmp_path) -> None:
-    from models import Office
+    from core.models import Office
 
     with app.test_request_context("/"):
         owner = make_applicant(locale="fa", profile={"first_name": "مریم", "last_name": "احمدی"})
@@ -205,7 +205,7 @@ def _pdftotext(data: bytes, tmp_path) -> str:
 
 
 def test_receipts_read_back_in_persian_and_english(app, berlin, tmp_path) -> None:
-    from models import Office
+    from core.models import Office
 
     with app.test_request_context("/"):
         office = Office.get_by_id(berlin)
@@ -226,7 +226,7 @@ def test_receipts_read_back_in_persian_and_english(app, berlin, tmp_path) -> Non
 
 def test_slip_upload_checks_the_amount_and_the_file_and_receipts_are_the_owners_only(app, client, clock, berlin,
                                                                                     stripe_server) -> None:
-    from models import Office
+    from core.models import Office
 
     with app.test_request_context("/"):
         owner, other = make_applicant(locale="en"), make_applicant(locale="en")
@@ -258,7 +258,7 @@ def test_slip_upload_checks_the_amount_and_the_file_and_receipts_are_the_owners_
 
 def test_the_poll_command_recovers_a_payment_whose_webhook_never_came(app, client, clock, stripe_server,
                                                                         berlin) -> None:
-    from models import Office
+    from core.models import Office
 
     with app.test_request_context("/"):
         owner = make_applicant(locale="en")
@@ -272,7 +272,7 @@ def test_the_poll_command_recovers_a_payment_whose_webhook_never_came(app, clien
 
 
 def test_ids_too_large_for_the_database_answer_404_not_500(app, client, clock, berlin) -> None:
-    from models import Office
+    from core.models import Office
 
     with app.test_request_context("/"):
         owner = make_applicant(locale="en")

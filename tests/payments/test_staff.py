@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import AuditLog, Office, ServiceRequest, utcnow
+from core.models import AuditLog, Office, ServiceRequest, utcnow
 from payments.ledger import assess_request, balance, local_day
 from payments.models import Payment
 from tests.admin.conftest import make_request, page

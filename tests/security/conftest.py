@@ -16,9 +16,9 @@ from werkzeug.serving import make_server
 
 def built(test_config: dict):
     """Build an app from ``test_config`` (and the environment) on a clean, upgraded database."""
-    import migrations
     from app import create_app
-    from db import database
+    from core import migrations
+    from core.db import database
     from tests.conftest import USE_PG, _reset_postgres
 
     application = create_app(test_config)

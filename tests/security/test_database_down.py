@@ -7,7 +7,7 @@ import re
 import pytest
 from werkzeug.routing import Rule
 
-import db
+from core import db
 from tests.helpers import register, sign_in
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/nothing"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import demo
-from models import Document
+from cli import demo
+from core.models import Document
 from tests.helpers import register, sign_in
 
 
@@ -73,8 +73,8 @@ def test_a_full_upload_store_gives_a_clear_error_and_no_partial_record(app, clie
     page = client.get("/services/passport/apply").get_data(as_text=True)
     office = re.search(r'name="office"[^>]*value="([^"]+)"', page).group(1)
     client.post("/services/passport/apply", data={"office": office})
+    from core.models import Draft
     from forms.registry import current_registry
-    from models import Draft
     with app.app_context():
         spec = current_registry().services["passport"]
         steps = [s.id for s in spec.steps]
@@ -97,7 +97,7 @@ def test_a_full_upload_store_gives_a_clear_error_and_no_partial_record(app, clie
 def test_the_sweep_removes_only_old_files_without_a_row(app):
     import time
 
-    from models import Applicant
+    from core.models import Applicant
     from storage.backends import get_storage
     from storage.lifecycle import sweep_rowless_files
     with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import Applicant
+from core.models import Applicant
 from storage.serving import send_document
 from tests.helpers import jpeg_bytes
 from tests.storage.test_serving import store

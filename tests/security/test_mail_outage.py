@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from db import database
-from mail import queue_email
-from mail.outbox import deliver_pending
-from models import MailMessage, OtpChallenge, RateEvent
+from core.db import database
+from core.models import MailMessage, OtpChallenge, RateEvent
+from mailer import queue_email
+from mailer.outbox import deliver_pending
 from tests.auth.conftest import VALID_CODES, ask_code, page
 from tests.security.conftest import free_port
 

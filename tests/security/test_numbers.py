@@ -11,9 +11,9 @@ import math
 
 import pytest
 
-import tracking
 from admin.export import escape_cell
 from auth import otp
+from casework import tracking
 from storage import intake
 
 
@@ -66,5 +66,5 @@ def test_export_cells_starting_with_a_formula_character_are_escaped(start):
 
 
 def test_sqlite_waits_at_least_5_seconds_for_a_lock():
-    import db
+    from core import db
     assert db.SQLITE_PRAGMAS["busy_timeout"] >= 5000 and db.SQLITE_PRAGMAS["foreign_keys"] == 1

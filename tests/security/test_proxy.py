@@ -8,9 +8,9 @@ import urllib.parse
 
 import pytest
 
-import config
 from app import create_app
-from models import AuditLog, RateEvent
+from core import config
+from core.models import AuditLog, RateEvent
 from tests.auth.conftest import VALID_CODES
 from tests.security.conftest import built, haproxy, serve
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from auth import otp
-from db import database
-from models import OtpChallenge
+from core.db import database
+from core.models import OtpChallenge
 from tests.auth.conftest import VALID_CODES, ask_code, code_from_mail, enter_code, page
 from tests.helpers import Clock
 

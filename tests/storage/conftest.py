@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import session
 
-from models import Applicant, Document, Draft, Office, ServiceRequest, StoredBlob
+from core.models import Applicant, Document, Draft, Office, ServiceRequest, StoredBlob
 from storage import LocalStorage, get_storage
 
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 import storage
-from models import StoredBlob
+from core.models import StoredBlob
 from storage import BlobNotFound, DatabaseStorage, LocalStorage, get_storage, make_storage
 from storage.backends import KEY_PATTERN
 

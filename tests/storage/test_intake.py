@@ -13,7 +13,7 @@ import pytest
 from flask import session
 from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
-from models import Document, Draft
+from core.models import Document, Draft
 from storage import UploadRejected, accept_upload, get_storage
 from storage import intake as intake_module
 from storage.intake import MAX_PIXELS, MIB

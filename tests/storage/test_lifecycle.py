@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from models import Document, utcnow
+from core.models import Document, utcnow
 from storage import accept_upload, cleanup_orphans, discard, get_storage
 
 from .conftest import document_count, stored_blob_count, submit

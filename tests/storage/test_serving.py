@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from models import Document, StoredBlob
+from core.models import Document, StoredBlob
 from storage import BlobCorrupted, BlobNotFound, LocalStorage, accept_upload, get_storage, send_document
 from storage.serving import CSP, content_disposition
 

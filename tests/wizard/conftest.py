@@ -7,8 +7,8 @@ import textwrap
 import pytest
 import yaml
 
+from core.models import Applicant
 from forms.spec import Service
-from models import Applicant
 
 
 def service(text: str) -> Service:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import Document, Draft, ServiceRequest, utcnow
+from core.models import Document, Draft, ServiceRequest, utcnow
 from storage import accept_upload, get_storage
 from tests.storage.samples import PDF, upload
 from wizard.drafts import discard_draft, find_draft, live_drafts, purge_expired, start_draft, upgrade_draft

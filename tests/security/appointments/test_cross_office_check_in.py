@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-import tracking
 from appointments import booking
-from models import Appointment, AuditLog, RequestEvent, ServiceRequest
+from casework import tracking
+from core.models import Appointment, AuditLog, RequestEvent, ServiceRequest
 from tests.appointments.conftest import make_applicant, make_office, make_request, make_staff, sign_in_as, spec
 
 TODAY_10 = dt.datetime(2026, 12, 1, 9, 0)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-import tracking
-from models import ServiceRequest
+from casework import tracking
+from core.models import ServiceRequest
 from tests.admin.conftest import make_request, page
 
 LISTS = ["/admin/queue/", "/admin/requests/passport/"]

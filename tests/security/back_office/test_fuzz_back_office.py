@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models import AuditLog, Office, ServiceRequest
+from core.models import AuditLog, Office, ServiceRequest
 from tests.admin.conftest import make_request
 from tests.security.test_fuzz_forms import FUZZ, VALUES
 

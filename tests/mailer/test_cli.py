@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from mail import queue_raw
-from models import MailMessage
+from core.models import MailMessage
+from mailer import queue_raw
 
 ROOT = Path(__file__).resolve().parents[2]
 

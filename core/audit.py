@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import has_request_context
 
-from models import Applicant, AuditLog, Staff, utcnow
-from web.security import client_ip, request_id
+from core.models import Applicant, AuditLog, Staff, utcnow
+from core.origin import client_ip, request_id
 
 log = logging.getLogger("mikhak.audit")
 

@@ -29,8 +29,8 @@ from typing import TypeVar
 
 import peewee
 
-from db import database
-from persian import normalize_digits
+from core.db import database
+from i18n.persian import normalize_digits
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from flask import Flask, current_app, request, session
 from flask_babel import Babel
 from jinja2 import pass_context
 
-import jalali
 from forms import text
-from persian import to_persian_digits
+from i18n import jalali
+from i18n.persian import to_persian_digits
 
 babel = Babel()
 RTL_LANGUAGES = {"fa"}

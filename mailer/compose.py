@@ -9,8 +9,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
-from mail import inline
-from models import MailMessage
+from core.models import MailMessage
+from mailer.inline import note_queued
 
 SUBJECT_MAX = MailMessage.subject.max_length
 ADDRESS_MAX = MailMessage.to.max_length
@@ -86,5 +86,5 @@ def _queue(to: str, subject: str, text: str, html: str, attachments: list[dict] 
     """Insert the outbox row and, in a request, note it for sending once the request's work commits."""
     message = MailMessage.create(to=_address(to), subject=subject, body_text=text, body_html=html,
                                  attachments=list(attachments or []), sensitive=sensitive)
-    inline.note_queued(message.id)
+    note_queued(message.id)
     return message

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from db import database
-from mail import queue_email, queue_raw, render_email
-from models import MailMessage
+from core.db import database
+from core.models import MailMessage
+from mailer import queue_email, queue_raw, render_email
 
 FOOTER_FA = "این نامه را سامانهٔ خدمات کنسولی میخک فرستاده است؛ لطفاً به آن پاسخ ندهید."
 

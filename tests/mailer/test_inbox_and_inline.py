@@ -10,9 +10,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
-from db import database
-from mail import queue_email, queue_raw
-from models import MailMessage
+from core.db import database
+from core.models import MailMessage
+from mailer import queue_email, queue_raw
 
 pytestmark = pytest.mark.fresh_app  # these tests add routes to the app
 

@@ -11,8 +11,8 @@ import peewee
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from db import database
-from mail.outbox import STATUSES, deliver_all_due, deliver_pending, recent, retry_failed
+from core.db import database
+from mailer.outbox import STATUSES, deliver_all_due, deliver_pending, recent, retry_failed
 
 log = logging.getLogger("mikhak.mail")
 TIME = "%Y-%m-%d %H:%M:%S"

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from playhouse.migrate import SchemaMigrator, migrate
 
-from db import database, is_sqlite
-from models import (
-    ALL_MODELS,
+from core.db import database, is_sqlite
+from core.models import (
+    CORE_MODELS,
     Document,
     IssuedDocument,
     IssuedDocumentFile,
@@ -18,6 +18,9 @@ from models import (
     ServiceRequest,
     Staff,
 )
+from payments.models import PAYMENT_MODELS
+
+ALL_MODELS = [*CORE_MODELS, *PAYMENT_MODELS]  # every table: the core's, then the payments' (built on the core's)
 
 SQLITE_AUDIT_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -85,8 +88,8 @@ def _answer_statistics(migrator: SchemaMigrator | None = None) -> None:
 def _open_flag(migrator: SchemaMigrator) -> None:
     """6: `service_request.is_open` and `closed_at`: the queue and the dashboard skip years of closed requests.
 
-    Filled from each request's own workflow (current, else the snapshot it was made with); `flask db upgrade`
-    re-derives it on every run, after a workflow edit.
+    Filled from each request's own workflow (current, else the snapshot it was made with) by `flask db upgrade`,
+    which re-derives it after every upgrade in the same transaction (casework.workflow.sync_open_flags).
     """
     migrate(
         migrator.add_column("service_request", "is_open", ServiceRequest.is_open),
@@ -96,9 +99,6 @@ def _open_flag(migrator: SchemaMigrator) -> None:
         migrator.add_index("service_request", ("is_open", "service_id", "status", "office_id", "due_at"), False),
         migrator.add_index("service_request", ("closed_at", "service_id", "status", "office_id"), False),
     )
-    from casework.workflow import sync_open_flags
-
-    sync_open_flags()
 
 
 def _system_notes(migrator: SchemaMigrator) -> None:
@@ -131,8 +131,6 @@ OFFICE_PAYMENT_COLUMNS = (
 
 def _payments(migrator: SchemaMigrator) -> None:
     """10: fees and payments: each office's currency, payment methods and bank details; the payments tables."""
-    from payments.models import PAYMENT_MODELS
-
     for statement in OFFICE_PAYMENT_COLUMNS:  # with SQL defaults: SQLite adds them without rebuilding the table
         database.execute_sql(statement)
     database.create_tables(PAYMENT_MODELS)

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, current_app, g, has_request_context
 from werkzeug.wrappers import Response
 
-from db import database
+from core.db import database
 
 log = logging.getLogger("mikhak.mail")
 
@@ -25,7 +25,7 @@ def note_queued(message_id: int) -> None:
 
 def _deliver_after_response(app: Flask, message_ids: list[int]) -> None:
     """Deliver ``message_ids`` in a fresh app context; log failures, which stay queued for the worker."""
-    from mail.outbox import deliver_queued
+    from mailer.outbox import deliver_queued
 
     with app.app_context():
         try:

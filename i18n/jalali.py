@@ -6,7 +6,7 @@ import datetime as dt
 
 import jdatetime
 
-from persian import normalize_digits, to_persian_digits
+from i18n.persian import normalize_digits, to_persian_digits
 
 MONTHS_FA = (
     "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",

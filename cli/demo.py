@@ -8,8 +8,8 @@ import pyotp
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
-from db import database
-from models import Office, Staff
+from core.db import database
+from core.models import Office, Staff
 from workflow.roles import WORK_ROLES
 
 WEEKDAYS = {day: [["09:00", "13:00"], ["14:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}

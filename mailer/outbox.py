@@ -24,11 +24,11 @@ from collections.abc import Iterable
 
 from flask import current_app
 
-from db import database, is_sqlite
-from mail.health import forget as forget_mail_health
-from mail.message import build_message
-from mail.senders import MessageRejected, Sender, SenderUnavailable, open_sender
-from models import MailMessage, utcnow
+from core.db import database, is_sqlite
+from core.models import MailMessage, utcnow
+from mailer.health import forget as forget_mail_health
+from mailer.message import build_message
+from mailer.senders import MessageRejected, Sender, SenderUnavailable, open_sender
 
 log = logging.getLogger("mikhak.mail")
 

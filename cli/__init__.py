@@ -6,9 +6,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-import demo
-import migrations
 from casework.workflow import sync_open_flags
+from cli import demo
+from core import migrations
+from core.db import database
 from forms.errors import SchemaErrors
 from wizard.drafts import purge_expired
 
@@ -20,14 +21,15 @@ drafts_cli = AppGroup("drafts", help="Unfinished wizards (registration and reque
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Create or upgrade the database tables, then align open/closed flags with the workflows; idempotent."""
-    before, after = migrations.upgrade()
+    with database.atomic():  # the flags are derived in the upgrade's transaction (step 6 adds them)
+        before, after = migrations.upgrade()
+        changed = sync_open_flags()
     if before is None:
         click.echo(f"database created at schema version {after}")
     elif before == after:
         click.echo(f"database already at schema version {after}; nothing to do")
     else:
         click.echo(f"database upgraded from schema version {before} to {after}")
-    changed = sync_open_flags()
     if changed:
         click.echo(f"{changed} request(s) marked open or closed again after a workflow change")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 (the value production refuses)
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent  # the project root (this file is core/config.py)
 PREFIX = "MIKHAK_"
 # Variables with the app's prefix that are read outside ``defaults()`` (the instance folder; the tests' knobs).
 OTHER_VARIABLES = frozenset({"MIKHAK_INSTANCE", "MIKHAK_HYPOTHESIS_EXAMPLES"})

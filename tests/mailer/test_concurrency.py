@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from mail import queue_raw
-from models import MailMessage
-from tests.mail.conftest import SmtpServer
+from core.models import MailMessage
+from mailer import queue_raw
+from tests.mailer.conftest import SmtpServer
 
 PROCESSES = 4
 MESSAGES = 60
@@ -18,7 +18,7 @@ MESSAGES = 60
 def _sender_process(config: dict, start, results) -> None:
     """Drain the outbox in small batches from a separate process with its own app and connection."""
     from app import create_app
-    from mail import deliver_pending
+    from mailer import deliver_pending
 
     app = create_app(config)
     sent_here = failed_here = 0

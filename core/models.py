@@ -8,7 +8,7 @@ import json
 import peewee as pw
 from flask import current_app, has_app_context
 
-from db import database
+from core.db import database
 
 
 def utcnow() -> dt.datetime:
@@ -456,13 +456,9 @@ class IssuedDocumentFile(BaseModel):
     pdf = pw.BlobField()
 
 
-ALL_MODELS = [
+CORE_MODELS = [
     SchemaVersion, Office, Applicant, ProfileRevision, Staff, UserSession, OtpChallenge, RateEvent,
     SchemaSnapshot, Draft, ServiceRequest, RequestAnswerIndex, RequestEvent, Document, StoredBlob,
     MailMessage, AuditLog, Slot, Appointment, RescheduleRequest, ClosedDay,
     IssuedDocument, IssuedDocumentFile,
 ]
-
-from payments.models import PAYMENT_MODELS  # noqa: E402  (payments/models.py builds on the models above)
-
-ALL_MODELS += PAYMENT_MODELS

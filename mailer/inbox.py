@@ -6,8 +6,8 @@ import ipaddress
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 
-from mail.outbox import recent
-from models import MailMessage
+from core.models import MailMessage
+from mailer.outbox import recent
 
 bp = Blueprint("dev_inbox", __name__, url_prefix="/dev/inbox")
 SHOWN = 200

@@ -14,13 +14,13 @@ import math
 
 from flask import current_app
 
-import db
-from models import RateEvent, utcnow
+from core import db
+from core.models import RateEvent, utcnow
 
 Window = dt.timedelta | int | float
 
 
-now = utcnow  # the one clock (models.utcnow, CLOCK-aware); the name stays for the modules importing it
+now = utcnow  # the one clock (core.models.utcnow, CLOCK-aware); the name stays for the modules importing it
 
 
 def _window(window: Window) -> dt.timedelta:

@@ -6,7 +6,7 @@ import time
 
 from flask import current_app
 
-from mail.senders import open_sender
+from mailer.senders import open_sender
 
 UP_FOR_SECONDS, DOWN_FOR_SECONDS = 30.0, 5.0  # how long a check's answer is reused in this process
 PROBE_TIMEOUT_SECONDS = 3

@@ -9,7 +9,7 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from models import MailMessage
+from core.models import MailMessage
 
 # CRLF line ends and 7-bit transfer encodings (base64 or quoted-printable, whichever is shorter), so
 # the message passes any SMTP server, with or without 8BITMIME/SMTPUTF8.

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from mail.compose import queue_email, queue_raw, render_email
-from mail.outbox import deliver_pending, retry_failed
+from mailer.compose import queue_email, queue_raw, render_email
+from mailer.outbox import deliver_pending, retry_failed
 
 __all__ = ["deliver_pending", "init_app", "queue_email", "queue_raw", "render_email", "retry_failed"]
 
 
 def init_app(app: Flask) -> None:
     """Check the mail backend and attach the CLI, inline sending and (in development) the dev inbox."""
-    from mail import cli, inbox, inline, senders
+    from mailer import cli, inbox, inline, senders
 
     senders.check_backend(app.config["MAIL_BACKEND"])
     cli.init_app(app)

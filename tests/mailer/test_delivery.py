@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mail import deliver_pending, queue_email, queue_raw, retry_failed
-from mail import outbox as outbox_module
-from mail.outbox import BACKOFF_CAP_SECONDS, CLAIM_TIMEOUT, MAX_ATTEMPTS, _claim, _mark_sent, backoff_seconds
-from models import MailMessage, utcnow
-from tests.mail.conftest import SmtpServer, accept_only
+from core.models import MailMessage, utcnow
+from mailer import deliver_pending, queue_email, queue_raw, retry_failed
+from mailer import outbox as outbox_module
+from mailer.outbox import BACKOFF_CAP_SECONDS, CLAIM_TIMEOUT, MAX_ATTEMPTS, _claim, _mark_sent, backoff_seconds
+from tests.mailer.conftest import SmtpServer, accept_only
 
 
 def _queue_notice(to: str = "ali@example.com", locale: str = "fa") -> MailMessage:
