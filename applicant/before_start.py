@@ -20,11 +20,19 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Original:
+    """An original document to bring to the office."""
+
+    label: str
+    optional: bool  # only for some requests: tied to an upload asked only in some cases, or with a `when`
+
+
+@dataclass(frozen=True)
 class Checklist:
     """What an applicant needs to have at hand and to know before starting a request."""
 
     uploads: list[Upload]
-    originals: list[str]
+    originals: list[Original]
     other_documents: list[str]
     visit: str | None  # "staff" (the office gives a time), "applicant" (they choose one) or None
     working_days: int | None  # the service-level target, in working days
@@ -42,7 +50,10 @@ def checklist(spec, language: str) -> Checklist:
         for step, field in spec.iter_fields() if field.type == "file" and not field.staff_only
     ]
     uploaded = {field.id for _step, field in spec.iter_fields() if field.type == "file"}
-    originals = [doc.label.get(language) for doc in spec.documents if doc.original]
+    sometimes = {field.id for step, field in spec.iter_fields() if field.type == "file"
+                 and (not field.required or field.show_if is not None or step.show_if is not None)}
+    originals = [Original(doc.label.get(language), doc.when is not None or doc.field in sometimes)
+                 for doc in spec.documents if doc.original]
     others = [doc.label.get(language) for doc in spec.documents
               if not doc.original and (doc.field is None or doc.field not in uploaded)]
     return Checklist(

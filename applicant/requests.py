@@ -20,6 +20,7 @@ from core import audit
 from core.models import Document, Office, utcnow
 from fees.display import preview
 from forms.registry import current_registry
+from forms.validators import Required
 from i18n import current_language
 from payments.ledger import local_day
 from storage import accept_upload, discard
@@ -34,7 +35,7 @@ KIND = "service"
 class OfficeForm(FlaskForm):
     """The consular office that will handle the request."""
 
-    office = RadioField(_l("Consular office"), validators=[], coerce=str)
+    office = RadioField(_l("Consular office"), validators=[Required()], coerce=str)
 
 
 def enabled_service(service_id: str):

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from appointments import booking, calendar, changes, workflow
 from casework import tracking
 from core.models import Appointment, Office, ServiceRequest
+from forms.conditions import evaluate
 from i18n import current_language, jalali
 from i18n.persian import to_persian_digits
 from mailer import queue_email
@@ -64,14 +65,24 @@ def spec_of(request: ServiceRequest):
     return spec_for_version("service", request.service_id, request.version_key)
 
 
-def originals_to_bring(spec, answers: dict[str, Any], language: str) -> list[str]:
-    """Labels of the originals to bring: those not tied to an upload, and those whose copy this request has.
+def originals_to_bring(spec, answers: dict[str, Any], language: str, profile: dict[str, Any] | None = None,
+                       day: dt.date | None = None) -> list[str]:
+    """Labels of the originals to bring: those not tied to an upload, and those whose copy this request has,
+    when their ``when`` condition holds for the answers (ages counted on ``day``, the visit's day).
 
     A checklist entry with ``field`` belongs to that upload: a first passport needs no "previous passport",
     a renewal does. The stored answers are those of fields that were shown, so a skipped upload is absent.
     """
     return [document.label.get(language) for document in spec.documents
-            if document.original and (document.field is None or answers.get(document.field))]
+            if document.original and (document.field is None or answers.get(document.field))
+            and evaluate(document.when, answers, profile, day)]
+
+
+def _visit_day(appointment: Appointment) -> dt.date | None:
+    """The day of the visit at the office (ages in a checklist condition are counted on it)."""
+    if appointment.starts_at is None:
+        return None
+    return calendar.to_local(appointment.starts_at, appointment.office).date()
 
 
 def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
@@ -100,7 +111,8 @@ def notice_data(appointment: Appointment, spec, locale: str) -> dict[str, Any]:
         "office_phone": office.phone,
         "office_email": office.email,
         "when": when(appointment.starts_at, appointment.ends_at, office, language),
-        "documents": originals_to_bring(spec, request.answers or {}, language),
+        "documents": originals_to_bring(spec, request.answers or {}, language, request.applicant.profile,
+                                        _visit_day(appointment)),
         "instructions": instructions,
         "public_url": current_app.config["PUBLIC_URL"].rstrip("/"),
     }

@@ -10,6 +10,7 @@ from casework.workflow import sync_open_flags
 from cli import demo
 from core import migrations
 from core.db import database
+from forms.errors import SchemaErrors
 from wizard.drafts import purge_expired
 
 db_cli = AppGroup("db", help="Create or upgrade the database.")
@@ -36,8 +37,17 @@ def db_upgrade() -> None:
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load demo offices and the demo admin once; print the admin's sign-in details."""
-    for line in demo.load():
-        click.echo(line)
+    try:
+        for line in demo.load():
+            click.echo(line)
+    except SchemaErrors as exc:  # the closed days file: its errors, no traceback
+        click.echo(f"{_count(len(exc.errors))} in the closed days file:\n{exc}", err=True)
+        raise SystemExit(1) from None
+
+
+def _count(number: int) -> str:
+    """'1 error', '2 errors'."""
+    return f"{number} error{'' if number == 1 else 's'}"
 
 
 @drafts_cli.command("purge")

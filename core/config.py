@@ -26,6 +26,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{instance / 'mikhak.db'}",
         "DATABASE_MAX_CONNECTIONS": 20,
         "SCHEMA_DIR": str(ROOT / "schemas"),
+        "HOST_LANGUAGES": [],  # languages schema texts may carry besides fa and en, e.g. HOST_LANGUAGES=de,tr
         "UPLOAD_BACKEND": "local",
         "UPLOAD_DIR": str(instance / "uploads"),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,

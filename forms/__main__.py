@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from forms.registry import run_check
+from forms.registry import KIND_OPTION, OUTPUT_OPTION, run_check, write_json_schema
 
 
 @click.group()
@@ -21,6 +21,14 @@ def main() -> None:
 def check(schema_dir: Path, paths: tuple[Path, ...]) -> None:
     """Check schema files (default: the whole schema directory) and report every error as file:line:col."""
     click.get_current_context().exit(run_check(paths, schema_dir))
+
+
+@main.command("json-schema")
+@KIND_OPTION
+@OUTPUT_OPTION
+def json_schema(kind: str, output: Path | None) -> None:
+    """Write the JSON Schema of the schema language (for editors; see docs/schemas.md)."""
+    write_json_schema(kind, output)
 
 
 if __name__ == "__main__":

@@ -245,6 +245,9 @@ class Checker:
         self.rules(spec.eligibility, (), Scope(top), "the service")
         for i, document in enumerate(spec.documents):
             self.unique(seen, document.id, ("documents", i, "id"), "document id")
+            if document.when is not None:
+                self.condition(document.when, ("documents", i, "when"), Scope(top, applicant=False),
+                               f"document {document.id!r}")
             if document.field is not None:
                 target = top.get(document.field)
                 if target is None:
@@ -280,8 +283,9 @@ class Checker:
                 elif not target.stores:
                     self.add(path, f"cannot {action.format(ref=ref)}: a notice stores nothing")
                 elif allowed is not None and target.type not in allowed:
-                    self.add(path, f"cannot {action.format(ref=ref)} ({target.type}): staff {key} accept "
-                                   f"{', '.join(sorted(allowed))} fields")
+                    kinds = sorted(allowed)
+                    self.add(path, f"cannot {action.format(ref=ref)} ({target.type}): a staff {noun} must be a "
+                                   f"{', '.join(kinds[:-1])} or {kinds[-1]} field")
 
     def check_registration(self) -> None:
         """Check the registration has the fields the code relies on."""

@@ -217,8 +217,12 @@ def read_document(path: Path, name: str | None = None) -> Document:
         text = doc.path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise SchemaErrors([doc.error((), "file not found")]) from None
+    except IsADirectoryError:
+        raise SchemaErrors([doc.error((), "is a directory, not a file: rename or remove it")]) from None
     except UnicodeDecodeError as exc:
         raise SchemaErrors([doc.error((), f"file is not valid UTF-8 (byte {exc.start})")]) from None
+    except OSError as exc:
+        raise SchemaErrors([doc.error((), f"file cannot be read: {exc.strerror or exc}")]) from None
     return parse_document(text, doc)
 
 
@@ -272,6 +276,19 @@ class _Plain:
 _PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
 
 
+def _reader_error(text: str, doc: Document, exc: yaml.YAMLError) -> SchemaError:
+    """A YAML reader error (a control character, …) as one located line."""
+    position = getattr(exc, "position", None)
+    if not isinstance(position, int):
+        return SchemaError(doc.name, 1, 1, f"YAML error: {str(exc).splitlines()[0]}")
+    before = text[:position]
+    line, col = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+    character = getattr(exc, "character", None)
+    code = ord(character) if isinstance(character, str) and len(character) == 1 else character
+    what = f"the character U+{code:04X}" if isinstance(code, int) else "a character"
+    return SchemaError(doc.name, line, col, f"{what} is not allowed in YAML (a control character: delete it)")
+
+
 def parse_document(text: str, doc: Document) -> Document:
     """Parse YAML ``text`` into ``doc`` (fast when the file is well formed, located errors otherwise)."""
     if len(text.encode("utf-8")) > MAX_BYTES:
@@ -291,7 +308,7 @@ def parse_document(text: str, doc: Document) -> Document:
         problem = exc.problem or exc.context or "invalid YAML"
         raise SchemaErrors([SchemaError(doc.name, line, col, f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as exc:
-        raise SchemaErrors([SchemaError(doc.name, 1, 1, f"YAML error: {exc}")]) from None
+        raise SchemaErrors([_reader_error(text, doc, exc)]) from None
     if node is None:
         raise SchemaErrors([SchemaError(doc.name, 1, 1, "file is empty")])
     builder = _Builder(doc)
@@ -323,7 +340,17 @@ def translate(error: Any, doc: Document, root: Any) -> SchemaError:
     got = describe(error.get("input"))
     if kind == "extra_forbidden":
         key = loc[-1]
-        return doc.error(path, unknown_key_message(str(key), keys_at(root, loc[:-1])), key=True)
+        message = unknown_key_message(str(key), keys_at(root, loc[:-1]))
+        if error.get("input") is None and _after_comma(doc, path):
+            message += COMMA_HINT
+        return doc.error(path, message, key=True)
+    if kind == "text_key":
+        key_path = (*path, ctx["at"])
+        message = unknown_key_message(ctx["key"], ["fa", "en"]).replace(
+            "(allowed here: fa, en)", "(allowed here: fa, en, or a language code like de)")
+        if ctx.get("bare") and _after_comma(doc, key_path):
+            message += COMMA_HINT
+        return doc.error(key_path, message, key=True)
     if kind == "missing":
         return doc.error(path, f"missing key {loc[-1]!r}")
     if kind == "union_tag_not_found":
@@ -333,6 +360,19 @@ def translate(error: Any, doc: Document, root: Any) -> SchemaError:
     if isinstance(node, dict) and ctx.get("at") in node:
         path = (*path, ctx["at"])
     return doc.error(path, _message(kind, error, ctx, got))
+
+
+COMMA_HINT = ("; a comma inside {…} starts a new key: if it belongs to the text before it, put that text in "
+              "quotes (en: \"…, …\")")
+
+
+def _after_comma(doc: Document, path: tuple) -> bool:
+    """Whether the key at ``path`` follows a comma on its line (a text of a flow mapping cut in two)."""
+    if path not in doc.keys or doc.text is None:
+        return False
+    line, col = doc.keys[path]
+    lines = doc.text.splitlines()
+    return line <= len(lines) and lines[line - 1][:col - 1].rstrip().endswith(",")
 
 
 _SIMPLE = {

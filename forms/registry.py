@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from pydantic import Field, TypeAdapter
 
-from forms import versions
+from forms import languages, versions
 from forms.checks import check_document
 from forms.converter import compile_forms
 from forms.errors import SchemaError, SchemaErrors, gc_paused
@@ -141,6 +141,7 @@ def _load_files(schema_dir: Path) -> list[FileResult]:
                        "categories", CATEGORIES, list[Category])
     category_ids = None
     if categories.spec is not None:
+        _split(categories, languages.check_languages(categories.doc))
         seen: dict[str, int] = {}
         for i, category in enumerate(categories.spec):
             if category.id in seen:
@@ -152,14 +153,16 @@ def _load_files(schema_dir: Path) -> list[FileResult]:
     reg_path = schema_dir / "registration.yaml"
     registration = _read(reg_path, _display(reg_path, schema_dir), "registration", Registration)
     if registration.spec is not None:
-        _split(registration, check_document(registration.spec, registration.doc))
+        _split(registration, [*check_document(registration.spec, registration.doc),
+                              *languages.check_languages(registration.doc)])
     results = [categories, registration]
     service_files: dict[str, FileResult] = {}
     for path in sorted((schema_dir / "services").glob("*.yaml")):
         result = _read(path, _display(path, schema_dir), "service", Service)
         if result.spec is not None:
             reg_spec = registration.spec if not registration.errors else None
-            _split(result, check_document(result.spec, result.doc, reg_spec, category_ids))
+            _split(result, [*check_document(result.spec, result.doc, reg_spec, category_ids),
+                            *languages.check_languages(result.doc)])
             first = service_files.get(result.spec.id)
             if first is not None:
                 result.errors.append(result.doc.error(("id",), f"service id {result.spec.id!r} is already used by "
@@ -203,7 +206,7 @@ def _files_state(schema_dir: Path) -> tuple:
             state.append((str(path), None))
         else:
             state.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return (str(schema_dir.resolve()), *state)
+    return (str(schema_dir.resolve()), languages.host_languages(), *state)
 
 
 def load_registry(schema_dir: Path) -> Registry:
@@ -227,13 +230,14 @@ def load_registry(schema_dir: Path) -> Registry:
 def init_app(app: Flask) -> None:
     """Load the schemas once at start-up (refusing to start on errors), compile every step form, and add
     `flask schemas check`."""
+    languages.configure(app.config.get("HOST_LANGUAGES") or ())
     try:
         registry = load_registry(Path(app.config["SCHEMA_DIR"]))
     except SchemaErrors as exc:
         message = f"the schema files have {len(exc.errors)} error(s):\n{exc}"
         if click.get_current_context(silent=True) is None:
             raise RuntimeError(message) from exc
-        if _running_schemas_check():  # it reports every error itself, on an app without services
+        if _running_schemas_check():  # it reports every error itself (or needs none), on an app without services
             app.extensions[EXTENSION] = Registry(Path(app.config["SCHEMA_DIR"]), None, {}, {})  # type: ignore[arg-type]
             app.cli.add_command(schemas_cli)
             return
@@ -246,9 +250,9 @@ def init_app(app: Flask) -> None:
 
 
 def _running_schemas_check() -> bool:
-    """Whether the command line being run is `flask … schemas check`."""
+    """Whether the command line being run is `flask … schemas check` (or `schemas json-schema`)."""
     words = [word for word in sys.argv[1:] if not word.startswith("-")]
-    return any(words[i:i + 2] == ["schemas", "check"] for i in range(len(words)))
+    return any(words[i:i + 2] in (["schemas", "check"], ["schemas", "json-schema"]) for i in range(len(words)))
 
 
 def current_registry() -> Registry:
@@ -263,6 +267,8 @@ def summary(result: FileResult) -> str:
     spec = result.spec
     if result.kind == "categories":
         return f"{result.name}: ok ({len(spec)} {'category' if len(spec) == 1 else 'categories'})"
+    if result.kind == "holidays":
+        return f"{result.name}: ok ({_count(len(spec), 'closed day')})"
     fields = sum(1 for _s, f in spec.iter_fields() for x in [f, *f.input_fields] if x.stores)
     what = "registration" if result.kind == "registration" else f"service {spec.id}"
     if result.kind == "service" and not spec.enabled:
@@ -291,11 +297,29 @@ def _targets(paths: Iterable[Path], default_dir: Path) -> dict[Path, set[Path] |
     return targets or {Path(default_dir).resolve(): None}
 
 
+def check_holidays(directory: Path) -> list[FileResult]:
+    """The closed days file of ``directory`` checked (office codes are checked on import), if there is one."""
+    path = directory / "holidays.yaml"
+    if not (path.exists() or path.is_symlink()):
+        return []
+    from appointments.holidays import parse_holidays  # the appointments package owns the file's shape
+
+    result = FileResult(path, _display(path, directory), "holidays")
+    try:
+        result.spec = parse_holidays(read_document(path, result.name))
+    except SchemaErrors as exc:
+        result.errors.extend(exc.errors)
+    except ImportError as exc:  # `python -m forms check` outside the project
+        result.warnings.append(SchemaError(result.name, 1, 1, f"not checked: {exc}", warning=True))
+        result.spec = []
+    return [result]
+
+
 def run_check(paths: Iterable[Path], default_dir: Path) -> int:
     """Check schema files, print one line per file and every problem; return the exit status."""
     status = 0
     for directory, wanted in _targets(paths, default_dir).items():
-        results = load_files(directory)
+        results = [*load_files(directory), *check_holidays(directory)]
         if wanted is not None:
             missing = wanted - {r.path.resolve() for r in results}
             for path in sorted(missing):
@@ -313,7 +337,7 @@ def run_check(paths: Iterable[Path], default_dir: Path) -> int:
     return status
 
 
-schemas_cli = AppGroup("schemas", help="Schema files: check them.")
+schemas_cli = AppGroup("schemas", help="Schema files: check them, export their JSON Schema for editors.")
 
 
 @schemas_cli.command("check")
@@ -321,3 +345,33 @@ schemas_cli = AppGroup("schemas", help="Schema files: check them.")
 def check_command(paths: tuple[Path, ...]) -> None:
     """Check schema files (default: the whole SCHEMA_DIR) and report every error as file:line:col."""
     click.get_current_context().exit(run_check(paths, Path(current_app.config["SCHEMA_DIR"])))
+
+
+def write_json_schema(kind: str, output: Path | None) -> None:
+    """Print the JSON Schema of ``kind`` files, or write it to ``output`` (folders made as needed)."""
+    from forms.editor_schema import dumps
+
+    text = dumps(kind)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote the JSON Schema of {kind} files to {output}")
+
+
+KIND_OPTION = click.option("--kind", type=click.Choice(["service", "registration", "categories"]),
+                           default="service", show_default=True, help="Which files the schema describes.")
+OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                             help="Write to this file instead of printing.")
+
+
+@schemas_cli.command("json-schema")
+@KIND_OPTION
+@OUTPUT_OPTION
+def json_schema_command(kind: str, output: Path | None) -> None:
+    """Write the JSON Schema of the schema language (for VS Code YAML, JetBrains; see docs/schemas.md)."""
+    write_json_schema(kind, output)

@@ -349,12 +349,13 @@ class Fee(Model):
 
 
 class Document(Model):
-    """One entry of a service's document checklist."""
+    """One entry of a service's document checklist (`when`: listed only for requests where it holds)."""
 
     id: Slug
     label: Text
     original: StrictBool = False
     field: Slug | None = None
+    when: Condition | None = None
 
 
 class Appointment(Model):

@@ -174,7 +174,13 @@ class Model(BaseModel):
 
 
 class Text(Model):
-    """A human-facing text in both languages."""
+    """A human-facing text in Persian and English, optionally in a host-country language too (`de: …`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True,
+                              json_schema_extra={"additionalProperties": False, "patternProperties": {
+                                  "^[a-z]{2}$": {"type": "string", "minLength": 1,
+                                                 "description": "The text in a host-country language "
+                                                                "(ISO 639-1), if HOST_LANGUAGES allows it."}}})
 
     fa: NonEmpty
     en: NonEmpty
@@ -182,15 +188,41 @@ class Text(Model):
     @model_validator(mode="before")
     @classmethod
     def _mapping(cls, value: Any) -> Any:
-        """Reject a bare string with the bilingual hint."""
+        """Reject a bare string with the bilingual hint, and any other key than fa, en and language codes."""
         if not isinstance(value, dict | Text):
             raise PydanticCustomError("bilingual_text", "expected a text in both languages: {{fa: …, en: …}}")
+        if isinstance(value, dict):
+            for key, text in value.items():
+                if key in ("fa", "en"):
+                    continue
+                if not is_language_code(key):
+                    raise PydanticCustomError("text_key", "unknown key {key!r}",
+                                              {"at": key, "key": str(key), "bare": text is None})
+                if not isinstance(text, str) or not text.strip():
+                    raise PydanticCustomError("text_language", "the {key!r} text must not be empty",
+                                              {"at": key, "key": key})
         return value
 
+    @property
+    def languages(self) -> dict[str, str]:
+        """The host-country texts, by language code."""
+        return {key: value.strip() for key, value in (self.model_extra or {}).items()}
+
     def get(self, locale: object = None) -> str:
-        """Return the text in ``locale`` ('fa' by default, English for any other language)."""
+        """Return the text in ``locale`` ('fa' by default; a host-country language when the text has it;
+        English for any other language)."""
         language = str(locale or "fa").replace("-", "_").split("_")[0]
-        return self.fa if language == "fa" else self.en
+        if language == "fa":
+            return self.fa
+        return self.languages.get(language) or self.en
+
+
+def is_language_code(key: object) -> bool:
+    """Whether ``key`` is a two-letter ISO 639-1 language code other than fa and en."""
+    import pycountry
+
+    return (isinstance(key, str) and len(key) == 2 and key.islower() and key not in ("fa", "en")
+            and pycountry.languages.get(alpha_2=key) is not None)
 
 
 OPERATORS = ("equals", "in", "gt", "gte", "lt", "lte")

@@ -194,6 +194,8 @@ class ItemCount:
 
     def __init__(self, low: int | None, high: int | None, group: bool = False) -> None:
         self.low, self.high, self.group = low, high, group
+        if group and low:  # a group's lower bound is not skipped when it is empty: the group is required
+            self.field_flags = {"required": True}
 
     def __call__(self, form: Any, field: Any) -> None:
         count = len(field.filled_entries()) if self.group else len(field.data or [])

@@ -53,3 +53,13 @@ def test_items_are_headed_by_item_label_in_both_languages(applicant_client, trip
     assert "Companion 1" in page and "Companion 2" in page
     assert "Companions 1" not in page
     assert "Pets 1" in page
+
+
+def test_a_group_with_min_items_and_the_office_choice_are_not_labelled_optional(applicant_client, trip):
+    applicant_client.get("/lang/en?next=/")
+    office_page = main_text(applicant_client.get("/services/trip_items/apply").get_data(as_text=True))
+    assert "Consular office" in office_page and "(optional)" not in office_page
+    applicant_client.post("/services/trip_items/apply", data={"office": "de-berlin"})
+    page = main_text(applicant_client.get("/services/trip_items/request/step/main").get_data(as_text=True))
+    assert "Companions (optional)" not in page and "Companions" in page
+    assert "Pets (optional)" in page  # no min_items: an empty group is accepted

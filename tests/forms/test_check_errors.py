@@ -135,8 +135,8 @@ def test_staff_column_to_missing_field_and_filter_on_text(tmp_path: Path) -> Non
     """)
     assert errors == [
         f"{F}:10:22: staff column 'given_name' is not a field of this service",
-        f"{F}:11:13: cannot filter on 'surname' (text): staff filters accept choice, country, date, multichoice, "
-        "number, yesno fields",
+        f"{F}:11:13: cannot filter on 'surname' (text): a staff filter must be a choice, country, date, multichoice, "
+        "number or yesno field",
     ]
 
 
@@ -279,4 +279,32 @@ def test_group_needs_an_input_and_no_staff_only_inside(tmp_path: Path) -> None:
     assert errors == [
         f"{F}:12:11: group 'empty' has no field to fill in (only notices)",
         f"{F}:13:79: staff_only is not available inside a group",
+    ]
+
+
+def test_document_when_to_missing_field_and_impossible_option(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, """
+        - {id: born, type: date, label: {fa: تولد, en: Born}}
+        - id: kind
+          type: choice
+          label: {fa: نوع, en: Kind}
+          options:
+            - {value: first, label: {fa: اول, en: First}}
+            - {value: other, label: {fa: دیگر, en: Other}}
+    """, extra="""
+        documents:
+          - id: guardian
+            label: {fa: ولی, en: Guardian}
+            original: true
+            when: {age_of: bron, lt: 18}
+          - id: old
+            label: {fa: قدیم, en: Old}
+            when: {field: kind, equals: renewal}
+          - id: later
+            label: {fa: بعدی, en: Later}
+            when: {all: [{field: profile.birth_date, lt: "2008-01-01"}, {age_of: born, gte: 18}]}
+    """)
+    assert errors == [
+        f"{F}:19:20: show_if of document 'guardian' refers to unknown field 'bron'; did you mean 'born'?",
+        f"{F}:22:33: condition on 'kind': 'renewal' is not an option (options: first, other)",
     ]
