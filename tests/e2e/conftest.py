@@ -214,6 +214,10 @@ def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.x A and AA rules) on the page and return its violations."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make e2e`, which installs it with npm")
+    # Judge the page as a person sees it: after its style sheets and fonts are in (on a loaded CI machine a
+    # check started during a redirect's navigation measured the back office's links against no style at all).
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.evaluate(AXE.read_text())
     return page.evaluate(
         """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
