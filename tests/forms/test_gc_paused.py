@@ -56,7 +56,8 @@ def test_a_freeze_made_by_someone_else_is_kept() -> None:
         count = gc.get_freeze_count()
         with gc_paused():
             Node()
-        assert gc.get_freeze_count() == count
+        # Not unfrozen (that would empty it) and nothing added; a frozen object freed meanwhile may leave it.
+        assert count - 10 <= gc.get_freeze_count() <= count
         assert not in_generation(frozen, 2)
     finally:
         gc.unfreeze()
